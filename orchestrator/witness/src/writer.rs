@@ -299,6 +299,9 @@ impl WitnessLog {
             });
             state.append(&ctx, kind::TORN_TAIL, into_map(fields))?;
         }
+        // What the log wrote of itself is covered by the next checkpoint like any entry.
+        state.unattested = state.next_seq - 1 - report.entries;
+        state.unattested_since = Some(Instant::now());
         state.sync(&ctx)?;
         Ok(state)
     }

@@ -13,7 +13,7 @@ struct Case {
     lines: Vec<String>,
 }
 
-/// A signed log of 24 calls checkpointed every 5 entries: 1 genesis + 24 calls + 5 checkpoints + shutdown.
+/// A signed log of 24 calls checkpointed every 5 entries: genesis, 24 calls, 5 checkpoints, shutdown.
 fn case() -> Case {
     let dir = tempfile::tempdir().unwrap();
     let key = SignerKey::generate("council.test/witness").unwrap();
@@ -57,9 +57,9 @@ fn untouched_log_verifies() {
     let c = case();
     let report = verify_file(&c.path, &c.opts()).unwrap();
     assert_eq!(report.entries, c.lines.len() as u64);
-    // Genesis, 24 calls, a checkpoint after every 5 calls and one at shutdown.
-    assert_eq!(report.entries, 1 + 24 + 4 + 1);
-    assert_eq!(report.checkpoints, 5);
+    // Genesis, 24 calls, a checkpoint after every 5 of those 25 and one at shutdown.
+    assert_eq!(report.entries, 1 + 24 + 5 + 1);
+    assert_eq!(report.checkpoints, 6);
     assert!(report.closed);
     assert!(report.key_pinned);
     assert!(report.torn_tail.is_none());
