@@ -1,0 +1,54 @@
+//! `council`: the Council orchestrator and its tools.
+//!
+//! Today it carries the witness tools and the demo; the gatekeeper, the SIP bridge and the daemon join it as they
+//! land. Errors reach the user here, at the edge, through `anyhow`.
+
+mod demo;
+mod pipeline;
+mod witness;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "council",
+    version,
+    about = "Council: H.323 council conferences with SIP experts bridged in, witnessed"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The witness log: keys, verification, reading.
+    #[command(subcommand)]
+    Witness(witness::Command),
+    /// Run the live demo: real media through real pipelines into the witness log, then verify it.
+    Demo(demo::Args),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("COUNCIL_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Witness(cmd) => witness::run(cmd),
+        Command::Demo(args) => demo::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("council: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
