@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that building, testing and running Council need. Idempotent; needs root (or sudo).
+# Outside CI it skips apt when everything is already installed.
+set -euo pipefail
+
+PACKAGES=(
+    # build
+    pkg-config
+    libgstreamer1.0-dev
+    libgstreamer-plugins-base1.0-dev
+    # run: gst-launch-1.0/gst-inspect-1.0 and the stock elements the pipelines use
+    gstreamer1.0-tools
+    gstreamer1.0-plugins-base
+    gstreamer1.0-plugins-good
+    gstreamer1.0-plugins-bad
+    # tests: python3 (independent hash cross-checks), flock(1) (util-linux)
+    python3
+    util-linux
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${CI:-}" != "true" ] && [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    SUDO=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
+
+if ! command -v cargo >/dev/null; then
+    echo "deps: cargo not found; Council needs a Rust toolchain of version 1.89 or newer (rustup)" >&2
+    exit 1
+fi

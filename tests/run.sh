@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command (README.md): installs what the tests need, checks format and lints, builds the workspace (the
+# plugin library and the council binary that the end-to-end tests run) and runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/deps.sh
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo build --workspace --locked
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --locked --no-fail-fast --config-file .ci/nextest.toml
+else
+    cargo test --workspace --locked --no-fail-fast
+fi
