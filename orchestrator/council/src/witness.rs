@@ -95,6 +95,14 @@ fn verify(log: &Path, key: Option<&Path>, held: &[PathBuf]) -> anyhow::Result<Ex
         checkpoints.push(note.checkpoint);
     }
     match verify_file(log, &VerifyOptions { key, checkpoints }) {
+        Ok(report) if report.entries == 0 && report.torn_tail.is_none() => {
+            // Every log starts with its genesis entry: an empty file is a log emptied, or none at all.
+            println!(
+                "{}: FAILED at line 1: the log is empty (no genesis entry)",
+                log.display()
+            );
+            Ok(ExitCode::from(EXIT_TAMPERED))
+        }
         Ok(report) => {
             if let Some(torn) = &report.torn_tail {
                 println!(

@@ -114,6 +114,17 @@ fn verify_exit_statuses() {
         out(&o)
     );
 
+    // An emptied log: exit 1.
+    let empty = dir.path().join("empty.log");
+    std::fs::write(&empty, "").unwrap();
+    let o = council(&["witness", "verify"], &[&empty]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(
+        out(&o).contains("FAILED at line 1: the log is empty"),
+        "{}",
+        out(&o)
+    );
+
     // A garbage key file: exit 2.
     std::fs::write(dir.path().join("garbage.pub"), "hello").unwrap();
     let o = council(
