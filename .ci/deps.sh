@@ -4,7 +4,10 @@
 set -euo pipefail
 
 PACKAGES=(
-    # build
+    # build: a C toolchain for linking and for -sys crates, TLS roots for crates.io
+    gcc
+    libc6-dev
+    ca-certificates
     pkg-config
     libgstreamer1.0-dev
     libgstreamer-plugins-base1.0-dev
@@ -17,6 +20,11 @@ PACKAGES=(
     python3
     util-linux
 )
+
+# .ci/run and tests/run.sh both call this; once per run is enough.
+if [ -n "${COUNCIL_DEPS_DONE:-}" ]; then
+    exit 0
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

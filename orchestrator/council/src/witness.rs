@@ -47,7 +47,13 @@ pub enum Command {
         kind: Option<String>,
     },
     /// Print the log's latest checkpoint note, for an outside party to keep and later pass to `verify --checkpoint`.
-    Checkpoint { log: PathBuf },
+    /// The log is verified first; nothing is printed for a log that fails.
+    Checkpoint {
+        log: PathBuf,
+        /// The public key the log must be kept under (as for `verify`).
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
 }
 
 pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
@@ -59,7 +65,7 @@ pub fn run(cmd: Command) -> anyhow::Result<ExitCode> {
             checkpoints,
         } => verify(&log, key.as_deref(), &checkpoints),
         Command::Show { log, kind } => show(&log, kind.as_deref()),
-        Command::Checkpoint { log } => checkpoint(&log),
+        Command::Checkpoint { log, key } => checkpoint(&log, key.as_deref()),
     }
 }
 
@@ -95,7 +101,7 @@ fn verify(log: &Path, key: Option<&Path>, held: &[PathBuf]) -> anyhow::Result<Ex
         checkpoints.push(note.checkpoint);
     }
     match verify_file(log, &VerifyOptions { key, checkpoints }) {
-        Ok(report) if report.entries == 0 && report.torn_tail.is_none() => {
+        Ok(report) if report.entries == 0 => {
             // Every log starts with its genesis entry: an empty file is a log emptied, or none at all.
             println!(
                 "{}: FAILED at line 1: the log is empty (no genesis entry)",
@@ -118,7 +124,7 @@ fn verify(log: &Path, key: Option<&Path>, held: &[PathBuf]) -> anyhow::Result<Ex
             println!("{}: OK: {report}", log.display());
             Ok(ExitCode::SUCCESS)
         }
-        Err(Error::Tampered { failure, .. }) => {
+        Err(Error::Invalid { failure, .. }) => {
             println!(
                 "{}: FAILED at line {}: {}",
                 log.display(),
@@ -199,7 +205,19 @@ fn describe(e: &Entry) -> String {
         .join(" ")
 }
 
-fn checkpoint(log: &Path) -> anyhow::Result<ExitCode> {
+fn checkpoint(log: &Path, key: Option<&Path>) -> anyhow::Result<ExitCode> {
+    // Hand out only what a verified log attests: a note planted in a tampered log must not reach an auditor.
+    let key = key.map(Verifier::read).transpose()?;
+    let report = verify_file(
+        log,
+        &VerifyOptions {
+            key,
+            checkpoints: vec![],
+        },
+    )?;
+    if report.checkpoints == 0 {
+        bail!("{}: no checkpoint in the log yet", log.display());
+    }
     let (lines, _) = read_lines(log)?;
     let note = lines.iter().rev().find_map(|l| {
         let e: Entry = serde_json::from_str(l).ok()?;

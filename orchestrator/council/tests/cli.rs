@@ -143,7 +143,9 @@ fn a_held_checkpoint_catches_truncation() {
     assert!(o.status.success(), "{}", out(&o));
     let note = String::from_utf8(o.stdout).unwrap();
     assert!(
-        note.starts_with("cli-test\n16\n") && note.contains("\n\u{2014} cli-test "),
+        note.starts_with("cli-test/")
+            && note.contains("\n16\n")
+            && note.contains("\n\u{2014} cli-test "),
         "{note}"
     );
     let held = dir.path().join("held.note");
@@ -171,6 +173,7 @@ fn a_held_checkpoint_catches_truncation() {
 
     // A held checkpoint signed by someone else is refused outright.
     let forged = note.replacen("\n16\n", "\n9\n", 1);
+    assert_ne!(forged, note);
     std::fs::write(&held, forged).unwrap();
     let o = council(
         &["witness", "verify"],

@@ -55,9 +55,15 @@ pub enum Error {
         log: String,
         writer: String,
     },
+    /// The log fails verification.
+    #[error("{path}: {failure}")]
+    Invalid { path: PathBuf, failure: Failure },
     /// The log fails verification, so appending to it would bury the evidence.
     #[error("{path}: refusing to append to a log that fails verification: {failure}")]
     Tampered { path: PathBuf, failure: Failure },
+    /// The entry would not read back as written (e.g. a float that does not survive a JSON round trip).
+    #[error("an entry of kind {0:?} does not survive a round trip through JSON; not written")]
+    NotCanonical(String),
     /// Only the log itself writes this kind.
     #[error("entry kind {0:?} is written by the log itself")]
     ReservedKind(String),

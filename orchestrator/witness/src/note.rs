@@ -88,7 +88,11 @@ impl Checkpoint {
 impl Note {
     /// Parses a checkpoint note, signed or not.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (body, sigs) = match text.find("\n\n") {
+        if let Some(c) = text.chars().find(|c| c.is_control() && *c != '\n') {
+            return Err(format!("note contains the control character {c:?}"));
+        }
+        // The signatures follow the last blank line.
+        let (body, sigs) = match text.rfind("\n\n") {
             Some(i) => (&text[..=i], &text[i + 2..]),
             None => (text, ""),
         };
@@ -153,24 +157,21 @@ impl Note {
         })
     }
 
-    /// Checks the signature lines that claim `key`.
+    /// Checks the signature lines that claim `key`: one that fails makes the whole note invalid, even beside one
+    /// that verifies.
     pub fn check(&self, key: &Verifier) -> SignatureCheck {
-        let mut claimed = false;
+        let mut result = SignatureCheck::Absent;
         for s in self
             .signatures
             .iter()
             .filter(|s| s.name == key.name() && s.key_id == key.id())
         {
-            if key.verify(self.body.as_bytes(), &s.signature) {
-                return SignatureCheck::Valid;
+            if !key.verify(self.body.as_bytes(), &s.signature) {
+                return SignatureCheck::Invalid;
             }
-            claimed = true;
+            result = SignatureCheck::Valid;
         }
-        if claimed {
-            SignatureCheck::Invalid
-        } else {
-            SignatureCheck::Absent
-        }
+        result
     }
 }
 
@@ -209,6 +210,30 @@ mod tests {
         assert_eq!(
             Note::parse(&forged).unwrap().check(key.verifier()),
             SignatureCheck::Invalid
+        );
+    }
+
+    #[test]
+    fn one_bad_signature_of_the_key_spoils_the_note() {
+        let key = SignerKey::generate("w").unwrap();
+        let text = Checkpoint {
+            origin: "w/1".into(),
+            size: 3,
+            root: [2; 32],
+        }
+        .to_note(Some(&key));
+        let sig_line = text.lines().last().unwrap().to_owned();
+        let mut bad = sig_line.clone().into_bytes();
+        let at = bad.len() - 10;
+        bad[at] = if bad[at] == b'A' { b'B' } else { b'A' };
+        let both = format!("{text}{}\n", String::from_utf8(bad).unwrap());
+        assert_eq!(
+            Note::parse(&both).unwrap().check(key.verifier()),
+            SignatureCheck::Invalid
+        );
+        assert!(
+            Note::parse(&text.replace("w/1", "w/\u{7}")).is_err(),
+            "control character"
         );
     }
 

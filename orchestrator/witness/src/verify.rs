@@ -223,6 +223,21 @@ pub fn verify(data: &[u8], opts: &VerifyOptions) -> Result<Report, Failure> {
         line: lines.len() as u64 + 1,
         bytes: data[start..].to_vec(),
     });
+    // A crash leaves a prefix of the next entry, which starts `{"seq":<n+1>,"time":"`; anything else at the end
+    // was put there.
+    if let Some(t) = &torn_tail {
+        let next = format!("{{\"seq\":{},\"time\":\"", t.line);
+        let plausible =
+            t.bytes.starts_with(next.as_bytes()) || next.as_bytes().starts_with(&t.bytes);
+        if !plausible {
+            return Err(Failure {
+                line: t.line,
+                problem: Problem::Garbage(
+                    "an unterminated last line that is not the start of the next entry".into(),
+                ),
+            });
+        }
+    }
     let mut walk = Walk {
         lines: &lines,
         opts,
@@ -237,7 +252,7 @@ pub fn verify(data: &[u8], opts: &VerifyOptions) -> Result<Report, Failure> {
 /// Reads and verifies a log file.
 pub fn verify_file(path: &Path, opts: &VerifyOptions) -> Result<Report, Error> {
     let data = std::fs::read(path).map_err(|e| Error::io(path, "read log", e))?;
-    verify(&data, opts).map_err(|failure| Error::Tampered {
+    verify(&data, opts).map_err(|failure| Error::Invalid {
         path: path.to_owned(),
         failure,
     })
@@ -317,7 +332,7 @@ impl Walk<'_, '_> {
                 if head.seq >= 1 && self.lines[head.seq as usize - 1].bytes == line.bytes {
                     return fail(j, Problem::Duplicate { of: head.seq });
                 }
-                if head.seq == j - 1 && head.prev == self.leaf_before(j - 1) {
+                if j >= 2 && head.seq == j - 1 && head.prev == self.leaf_before(j - 1) {
                     return fail(j - 1, Problem::Inserted { next: j });
                 }
                 return fail(
@@ -339,10 +354,16 @@ impl Walk<'_, '_> {
                     .get(i + 1)
                     .and_then(|n| n.head.as_ref().ok())
                     .map(|n| n.prev == line.leaf);
+                // Without a next line, a checkpoint here still vouches for the line before through its root.
+                let root_vouches = || {
+                    matches!(&head.body, Body::Checkpoint { note, .. }
+                        if Note::parse(note).is_ok_and(|n| n.checkpoint.root == tree.root()))
+                };
                 return match next_vouches {
                     // The next line still chains to this one as stored, so this one is as written: the line
                     // before was altered after this one recorded it.
                     Some(false) => fail(j, Problem::ChainBroken),
+                    None if root_vouches() => fail(j, Problem::ChainBroken),
                     _ => fail(j - 1, Problem::Altered { by: j }),
                 };
             }
@@ -371,12 +392,17 @@ impl Walk<'_, '_> {
                         (Some(_), None) => return fail(1, Problem::Unsigned),
                         _ => {}
                     }
-                    if let Some(k) = &key
-                        && k.name() != origin
+                    // The origin is the key's name (or, for unsigned logs, the default) and a log id.
+                    let name = key.as_ref().map_or(crate::DEFAULT_ORIGIN, |k| k.name());
+                    if origin
+                        .strip_prefix(name)
+                        .is_none_or(|id| !id.is_empty() && !id.starts_with('/'))
                     {
                         return fail(
                             1,
-                            Problem::BadGenesis(format!("origin {origin:?} is not the key's name")),
+                            Problem::BadGenesis(format!(
+                                "origin {origin:?} is not {name:?} and a log id"
+                            )),
                         );
                     }
                 }

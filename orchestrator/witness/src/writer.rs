@@ -38,8 +38,12 @@ use crate::merkle::{Hash, Tree, leaf_hash};
 use crate::note::Checkpoint;
 use crate::verify::{VerifyOptions, verify};
 
-/// The origin of a log kept without a key. A signed log's origin is its key's name.
+/// The origin prefix of a log kept without a key. A signed log's origin starts with its key's name; both are
+/// followed by `/` and a random log id.
 pub const DEFAULT_ORIGIN: &str = "council-witness";
+
+/// Checkpoint reasons only the log itself gives: by count, by time, and at close.
+const RESERVED_REASONS: [&str; 3] = ["entries", "interval", "shutdown"];
 
 /// When written entries are forced to stable storage. See the module docs for what each policy can lose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -162,8 +166,12 @@ struct State {
 }
 
 /// Open logs of this process, by canonical path. Opening and closing hold this lock throughout, so a log being
-/// closed is never opened twice at once.
+/// closed is never opened twice at once. An `Arc<Handle>` must never be dropped while it is held: the last drop
+/// closes the log, which takes this lock.
 static REGISTRY: LazyLock<Mutex<HashMap<PathBuf, Weak<Handle>>>> = LazyLock::new(Default::default);
+/// Signalled when a log's entry leaves the registry, for an opener that found the log mid-close (its last handle
+/// dropped, its `Drop` not yet through) and must wait rather than fail on the still-held file lock.
+static CLOSED: Condvar = Condvar::new();
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding the lock cannot leave the state half-updated in a way that matters more than losing
@@ -188,7 +196,12 @@ impl WitnessLog {
             .map_err(|e| Error::io(path, "open the witness log for appending", e))?;
         let canonical = fs::canonicalize(path)
             .map_err(|e| Error::io(path, "resolve the witness log path", e))?;
-        if let Some(handle) = registry.get(&canonical).and_then(Weak::upgrade) {
+        while let Some(weak) = registry.get(&canonical) {
+            let Some(handle) = weak.upgrade() else {
+                // Being closed by another thread right now: wait until it is gone and its lock released.
+                registry = CLOSED.wait(registry).unwrap_or_else(|e| e.into_inner());
+                continue;
+            };
             let theirs = handle
                 .core
                 .opts
@@ -197,6 +210,9 @@ impl WitnessLog {
                 .map(|k| k.verifier().to_string());
             let ours = opts.key.as_ref().map(|k| k.verifier().to_string());
             if theirs != ours {
+                // Ours may be the last handle by now: drop it only after the registry.
+                drop(registry);
+                drop(handle);
                 return Err(Error::KeyMismatch {
                     path: canonical,
                     log: describe_key(theirs.as_deref(), "is open in this process"),
@@ -246,11 +262,11 @@ impl WitnessLog {
                 failure,
             })?;
         let writer_key = opts.key.as_ref().map(|k| k.verifier().to_string());
-        let origin = opts
-            .key
-            .as_ref()
-            .map_or(DEFAULT_ORIGIN, |k| k.verifier().name())
-            .to_owned();
+        let origin = if report.entries > 0 {
+            report.origin.clone()
+        } else {
+            new_origin(opts.key.as_ref())?
+        };
         if report.entries > 0 {
             let log_key = report.key.as_ref().map(ToString::to_string);
             if log_key != writer_key {
@@ -318,8 +334,12 @@ impl WitnessLog {
         if st.closed {
             return Err(Error::Closed(core.path.clone()));
         }
+        let was_synced = st.unsynced_since.is_none();
         let receipt = st.append(&ctx, kind, fields)?;
-        let wake = st.unattested == 0;
+        // The ticker may be asleep with no deadline for what just became due: a first unattested entry, or a
+        // first unsynced write under an interval policy.
+        let wake = st.unattested == 0
+            || (was_synced && matches!(core.opts.durability, Durability::Interval(_)));
         st.unattested += 1;
         st.unattested_since.get_or_insert_with(Instant::now);
         if core.opts.durability == Durability::EveryEntry {
@@ -334,8 +354,12 @@ impl WitnessLog {
         Ok(receipt)
     }
 
-    /// Writes a checkpoint now (e.g. `failover`), even if nothing changed since the last.
+    /// Writes a checkpoint now (e.g. `failover`), even if nothing changed since the last. The reasons the log gives
+    /// its own checkpoints (`entries`, `interval`, `shutdown`) are refused.
     pub fn checkpoint(&self, reason: &str) -> Result<Checkpoint, Error> {
+        if RESERVED_REASONS.contains(&reason) {
+            return Err(Error::ReservedKind(format!("checkpoint reason {reason}")));
+        }
         let core = &self.handle.core;
         let mut st = lock(&core.state);
         if st.closed {
@@ -364,6 +388,15 @@ impl WitnessLog {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// A new log's origin: the key's name (or [`DEFAULT_ORIGIN`]) and a random log id, so that every log — even two
+/// under one key — has its own, as tlog-checkpoint asks.
+fn new_origin(key: Option<&SignerKey>) -> Result<String, Error> {
+    let mut id = [0u8; 8];
+    getrandom::fill(&mut id).map_err(|e| Error::Key(format!("no randomness for a log id: {e}")))?;
+    let name = key.map_or(DEFAULT_ORIGIN, |k| k.verifier().name());
+    Ok(format!("{name}/{}", hex(&id)))
 }
 
 fn describe_key(key: Option<&str>, context: &str) -> String {
@@ -465,6 +498,16 @@ impl State {
             prev: hex(&self.last_leaf),
         };
         let mut line = entry.to_line();
+        // Never write a line the verifier would reject as non-canonical (e.g. a number that does not survive a
+        // round trip through JSON): the log could not be continued after it.
+        if serde_json::from_str::<Entry>(&line)
+            .map(|e| e.to_line())
+            .ok()
+            .as_deref()
+            != Some(line.as_str())
+        {
+            return Err(Error::NotCanonical(kind.to_owned()));
+        }
         let leaf = leaf_hash(line.as_bytes());
         line.push('\n');
         if let Err(e) = self.file.write_all(line.as_bytes()) {
@@ -546,5 +589,6 @@ impl Drop for Handle {
         {
             registry.remove(&core.path);
         }
+        CLOSED.notify_all();
     }
 }

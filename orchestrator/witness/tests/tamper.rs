@@ -39,7 +39,7 @@ impl Case {
     fn check(&self, lines: &[String]) -> Failure {
         write_lines(&self.path, lines);
         match verify_file(&self.path, &self.opts()) {
-            Err(council_witness::Error::Tampered { failure, .. }) => failure,
+            Err(council_witness::Error::Invalid { failure, .. }) => failure,
             other => panic!("tampering went unnoticed: {other:?}"),
         }
     }
@@ -209,7 +209,7 @@ fn truncation_behind_a_held_checkpoint_is_named() {
         ..c.opts()
     };
     let err = verify_file(&c.path, &opts).unwrap_err();
-    let council_witness::Error::Tampered { failure, .. } = err else {
+    let council_witness::Error::Invalid { failure, .. } = err else {
         panic!("{err}")
     };
     assert_eq!(failure.line, cut as u64 + 1, "{failure}");
@@ -310,7 +310,7 @@ fn another_key_is_refused() {
         checkpoints: vec![],
     };
     let err = verify_file(&c.path, &opts).unwrap_err();
-    let council_witness::Error::Tampered { failure, .. } = err else {
+    let council_witness::Error::Invalid { failure, .. } = err else {
         panic!("{err}")
     };
     assert_eq!(failure.line, 1);
@@ -395,4 +395,56 @@ fn random_mutations_never_pass_or_panic() {
             "byte {at} set to {new:#x} went unnoticed"
         );
     }
+}
+
+#[test]
+fn an_unterminated_last_line_is_torn_only_if_it_starts_the_next_entry() {
+    let c = case();
+    let data = std::fs::read(&c.path).unwrap();
+    let n = c.lines.len() as u64;
+    // A plausible crash remnant: the start of entry n+1.
+    for torn in [
+        &b"{"[..],
+        b"{\"seq\":",
+        format!("{{\"seq\":{},\"time\":\"2026-11", n + 1).as_bytes(),
+    ] {
+        let mut d = data.clone();
+        d.extend_from_slice(torn);
+        let report = verify(&d, &c.opts()).unwrap();
+        assert_eq!(report.torn_tail.unwrap().bytes, torn);
+    }
+    // Anything else was put there.
+    for junk in [&b"x"[..], b"{\"seq\":99,", b"hello world"] {
+        let mut d = data.clone();
+        d.extend_from_slice(junk);
+        let f = verify(&d, &c.opts()).unwrap_err();
+        assert_eq!(f.line, n + 1, "{junk:?}: {f}");
+    }
+    // A file of garbage alone is not a crashed log either.
+    let f = verify(b"x", &c.opts()).unwrap_err();
+    assert_eq!(f.line, 1, "{f}");
+}
+
+#[test]
+fn a_first_line_of_sequence_zero_is_named_as_line_one() {
+    let c = case();
+    let mut l = c.lines.clone();
+    l[0] = rewrite(&l[0], |e| e.seq = 0);
+    let f = c.check(&l);
+    assert_eq!(f.line, 1, "{f}");
+}
+
+#[test]
+fn an_edited_prev_in_the_last_line_names_the_last_line() {
+    let c = case();
+    let n = c.lines.len();
+    assert_eq!(kind_of(&c.lines[n - 1]), "checkpoint");
+    let mut l = c.lines.clone();
+    l[n - 1] = rewrite(&l[n - 1], |e| e.prev = "00".repeat(32));
+    let f = c.check(&l);
+    assert_eq!(
+        (f.line, f.problem.clone()),
+        (n as u64, Problem::ChainBroken),
+        "{f}"
+    );
 }

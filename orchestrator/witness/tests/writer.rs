@@ -122,13 +122,14 @@ fn a_torn_tail_is_reported_then_kept_and_cut_by_the_next_writer() {
     let path = write_log(dir.path(), None, 4, 6);
     let mut data = std::fs::read(&path).unwrap();
     let complete = lines(&path).len();
-    data.extend_from_slice(b"{\"seq\":99,\"time\":\"2026-");
+    let torn_bytes = format!("{{\"seq\":{},\"time\":\"2026-", complete + 1).into_bytes();
+    data.extend_from_slice(&torn_bytes);
     std::fs::write(&path, &data).unwrap();
 
     let report = verify_file(&path, &VerifyOptions::default()).unwrap();
     let torn = report.torn_tail.clone().expect("a torn tail");
     assert_eq!(torn.line as usize, complete + 1);
-    assert_eq!(torn.bytes, b"{\"seq\":99,\"time\":\"2026-");
+    assert_eq!(torn.bytes, torn_bytes);
     assert!(report.to_string().contains("TORN TAIL"), "{report}");
 
     let log = WitnessLog::open(&path, opts(None, 4)).unwrap();
@@ -136,11 +137,12 @@ fn a_torn_tail_is_reported_then_kept_and_cut_by_the_next_writer() {
     let l = lines(&path);
     let torn_entry: Value = serde_json::from_str(&l[complete + 1]).unwrap();
     assert_eq!(torn_entry["kind"], kind::TORN_TAIL);
-    assert_eq!(torn_entry["fields"]["bytes"], 23);
-    assert_eq!(
-        torn_entry["fields"]["data"],
-        "eyJzZXEiOjk5LCJ0aW1lIjoiMjAyNi0="
-    );
+    assert_eq!(torn_entry["fields"]["bytes"], torn_bytes.len());
+    use base64::Engine as _;
+    let kept = base64::engine::general_purpose::STANDARD
+        .decode(torn_entry["fields"]["data"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(kept, torn_bytes, "the torn bytes are kept whole");
     let report = verify_file(&path, &VerifyOptions::default()).unwrap();
     assert!(report.torn_tail.is_none());
     assert!(report.closed);
@@ -240,4 +242,87 @@ fn keygen_writes_a_pair_and_never_overwrites() {
         SignerKey::read(&private).unwrap().verifier(),
         key.verifier()
     );
+}
+
+#[test]
+fn floats_survive_the_round_trip_and_the_log_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("floats.log");
+    let log = WitnessLog::open(&path, opts(None, 0)).unwrap();
+    for i in 1..200u32 {
+        let x = f64::from(i) / 13.0 * 1e-3;
+        log.append(
+            kind::MEDIA_DIGEST,
+            fields(json!({ "level_dbov": -x * 1e4, "x": x, "tiny": x * 1e-300 })),
+        )
+        .unwrap();
+    }
+    drop(log);
+    verify_file(&path, &VerifyOptions::default()).unwrap();
+    drop(WitnessLog::open(&path, opts(None, 0)).unwrap());
+}
+
+#[test]
+fn closing_and_opening_from_many_threads_neither_deadlocks_nor_reports_a_false_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("churn.log");
+    let signed = SignerKey::generate("churn").unwrap();
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let path2 = path.clone();
+    std::thread::spawn(move || {
+        std::thread::scope(|s| {
+            // Same key: every open must succeed, even while another thread is closing the last handle.
+            for _ in 0..4 {
+                let (path, signed) = (&path2, &signed);
+                s.spawn(move || {
+                    for _ in 0..100 {
+                        let log = WitnessLog::open(path, opts(Some(signed), 0)).unwrap();
+                        log.append(kind::CALL_ADMITTED, fields(json!({"x": 1})))
+                            .unwrap();
+                    }
+                });
+            }
+            // Another key: always refused, and dropping the handle it found must not take the registry down.
+            s.spawn(|| {
+                for _ in 0..100 {
+                    match WitnessLog::open(&path2, opts(None, 0)) {
+                        Err(Error::KeyMismatch { .. }) => {}
+                        other => panic!("expected a key mismatch, got {other:?}"),
+                    }
+                }
+            });
+        });
+        done_tx.send(()).unwrap();
+    });
+    done_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("deadlocked");
+    let opts = VerifyOptions {
+        key: None,
+        checkpoints: vec![],
+    };
+    let report = verify_file(&path, &opts).unwrap();
+    assert_eq!(
+        lines(&path)
+            .iter()
+            .filter(|l| kind_of(l) == kind::CALL_ADMITTED)
+            .count(),
+        400,
+        "{report}"
+    );
+}
+
+#[test]
+fn the_logs_own_checkpoint_reasons_are_reserved() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = WitnessLog::open(dir.path().join("r.log"), opts(None, 0)).unwrap();
+    for reason in ["shutdown", "entries", "interval"] {
+        assert!(
+            matches!(log.checkpoint(reason), Err(Error::ReservedKind(_))),
+            "{reason}"
+        );
+    }
+    let cp = log.checkpoint(kind::FAILOVER).unwrap();
+    assert_eq!(cp.size, 1);
+    assert!(cp.origin.starts_with("council-witness/"), "{}", cp.origin);
 }

@@ -171,16 +171,16 @@ impl WitnessTap {
         };
         let parts: Vec<&[u8]> = maps.iter().map(|m| m.as_slice()).collect();
 
-        self.counters.buffers.fetch_add(1, Ordering::Relaxed);
-        self.counters
-            .bytes
-            .fetch_add(buffer.size() as u64, Ordering::Relaxed);
-
         let mut state = self.state.lock().unwrap();
         let Some(state) = state.as_mut() else {
             gst::warning!(CAT, imp = self, "Buffer while stopped, not hashed");
             return;
         };
+        // Counted only when hashed, so that the counters agree with the digests.
+        self.counters.buffers.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .bytes
+            .fetch_add(buffer.size() as u64, Ordering::Relaxed);
         if let Some(done) = state.intervals.push(now, pts, duration, &parts) {
             self.submit(state, Job::Digest(done));
         }
