@@ -1,0 +1,37 @@
+//! Pure-Rust ITU-T G.729 Annex A speech decoder, bit-exact with the ITU
+//! conformance vectors.
+//!
+//! ```
+//! let mut dec = g729::Decoder::new();
+//! let mut pcm = [0i16; 80];
+//! dec.decode(&[0u8; 10], &mut pcm); // one 10-byte (80-bit) frame -> 10 ms
+//! dec.conceal(&mut pcm);            // a lost frame
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod decoder;
+mod filter;
+pub mod fixed;
+mod gain;
+pub mod itu;
+mod lsp;
+mod pitch;
+mod postfilter;
+mod tables;
+
+pub use decoder::{Decoder, FrameParams};
+pub use pitch::pitch_parity;
+
+/// Samples per frame (10 ms at 8 kHz).
+pub const FRAME_SAMPLES: usize = L_FRAME;
+/// Bytes per speech frame.
+pub const FRAME_BYTES: usize = 10;
+
+pub(crate) const L_FRAME: usize = 80;
+pub(crate) const L_SUBFR: usize = 40;
+pub(crate) const M: usize = 10;
+pub(crate) const MP1: usize = M + 1;
+pub(crate) const PIT_MIN: i16 = 20;
+pub(crate) const PIT_MAX: i16 = 143;
+pub(crate) const L_INTERPOL: usize = 11;
