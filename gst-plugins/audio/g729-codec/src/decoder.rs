@@ -1,12 +1,14 @@
-//! The G.729 Annex A decoder.
+//! The G.729 Annex A decoder, with the Annex B extension (SID frames,
+//! discontinuous transmission and comfort-noise generation).
 
+use crate::cng::{CNG_SEED, ComfortNoise, SidParams};
 use crate::filter::synthesis;
 use crate::fixed::*;
 use crate::gain::{GainDecoder, algebraic_vector};
 use crate::lsp::{LSP_INIT, LspDequantizer, interpolate_lpc};
 use crate::pitch::{Lag, decode_lag_first, decode_lag_second, parity_error, predict_long_term};
 use crate::postfilter::{HighPass, PostFilter};
-use crate::{L_FRAME, L_INTERPOL, L_SUBFR, M, PIT_MAX};
+use crate::{L_FRAME, L_INTERPOL, L_SUBFR, M, MP1, PIT_MAX};
 
 /// Pitch sharpening bounds, Q14.
 const SHARP_MAX: i16 = 13017;
@@ -96,10 +98,13 @@ impl FrameParams {
     }
 }
 
-/// A G.729 Annex A decoder for one channel.
+/// A G.729 Annex A decoder (with Annex B DTX/CNG support) for one channel.
 ///
 /// Each call produces 80 samples (10 ms at 8 kHz). All state lives in the
-/// struct; any number of decoders may be used independently.
+/// struct; any number of decoders may be used independently. A stream made
+/// only of speech frames (and erasures) is decoded exactly as by Annex A;
+/// SID frames ([`Decoder::decode_sid`]) and untransmitted frames
+/// ([`Decoder::decode_untransmitted`]) produce comfort noise (Annex B).
 #[derive(Clone, Debug)]
 pub struct Decoder {
     /// Past excitation followed by the current frame's excitation.
@@ -119,6 +124,10 @@ pub struct Decoder {
     synth: [i16; M + L_FRAME],
     post: PostFilter,
     hp: HighPass,
+    /// Annex B comfort-noise state.
+    cng: ComfortNoise,
+    /// Whether the previous frame was an active (speech) frame.
+    past_speech: bool,
 }
 
 impl Default for Decoder {
@@ -142,6 +151,8 @@ impl Decoder {
             synth: [0; M + L_FRAME],
             post: PostFilter::new(),
             hp: HighPass::default(),
+            cng: ComfortNoise::new(),
+            past_speech: true,
         }
     }
 
@@ -151,13 +162,34 @@ impl Decoder {
     }
 
     /// Produce 80 samples for a lost/erased frame (frame erasure concealment).
+    ///
+    /// After an active frame this conceals speech; during a DTX pause (after
+    /// a SID or untransmitted frame) the comfort noise continues.
     pub fn conceal(&mut self, out: &mut [i16; L_FRAME]) {
         self.decode_params(None, out);
+    }
+
+    /// Decode one Annex B SID frame: 15 bits packed MSB first (RFC 3551
+    /// order), the 16th (last) bit being padding.
+    pub fn decode_sid(&mut self, sid: &[u8; 2], out: &mut [i16; L_FRAME]) {
+        self.comfort_noise(Some(&SidParams::unpack(sid)), false, out);
+    }
+
+    /// Produce 80 samples for a frame not transmitted in a DTX pause: the
+    /// comfort noise of the last SID frame continues.
+    pub fn decode_untransmitted(&mut self, out: &mut [i16; L_FRAME]) {
+        self.comfort_noise(None, false, out);
     }
 
     /// Decode from unpacked parameters; `None` is an erased frame.
     pub fn decode_params(&mut self, params: Option<&FrameParams>, out: &mut [i16; L_FRAME]) {
         let bfi = params.is_none();
+        if bfi && !self.past_speech {
+            // A lost frame during a DTX pause: continue the comfort noise.
+            self.comfort_noise(None, true, out);
+            return;
+        }
+        self.cng.seed = CNG_SEED;
         let p = params.copied().unwrap_or_default();
 
         let lsp_new = self.lsp.decode(p.lsp1, p.lsp2, bfi);
@@ -238,9 +270,55 @@ impl Decoder {
             self.mem_syn.copy_from_slice(&syn[L_SUBFR - M..]);
         }
 
+        self.finish_frame(bfi, &lpc, lags, true, out);
+        self.past_speech = true;
+    }
+
+    /// An inactive frame (Annex B): SID parameters when given, otherwise an
+    /// untransmitted frame (`erased` when it was actually lost).
+    fn comfort_noise(&mut self, sid: Option<&SidParams>, erased: bool, out: &mut [i16; L_FRAME]) {
+        self.cng.update(sid, self.past_speech, &mut self.lsp);
+        self.cng.excitation(&mut self.exc, EXC_HIST);
+
+        let lpc = interpolate_lpc(&self.lsp_old, &self.cng.lsp);
+        self.lsp_old = self.cng.lsp;
+
+        for (sf, a) in lpc.iter().enumerate() {
+            let start = sf * L_SUBFR;
+            let exc = &self.exc[EXC_HIST + start..EXC_HIST + start + L_SUBFR];
+            let syn = &mut self.synth[M + start..M + start + L_SUBFR];
+            if synthesis(a, exc, syn, &self.mem_syn) {
+                for v in self.exc.iter_mut() {
+                    *v = shr(*v, 2);
+                }
+                let exc = &self.exc[EXC_HIST + start..EXC_HIST + start + L_SUBFR];
+                synthesis(a, exc, syn, &self.mem_syn);
+            }
+            self.mem_syn.copy_from_slice(&syn[L_SUBFR - M..]);
+        }
+        self.sharp = SHARP_MIN;
+
+        let lags = [self.old_t0; 2];
+        self.finish_frame(erased, &lpc, lags, false, out);
+        self.past_speech = false;
+    }
+
+    /// Common end of a frame: excitation energy for Annex B, memory shifts,
+    /// post-filter and output high-pass.
+    fn finish_frame(
+        &mut self,
+        erased: bool,
+        lpc: &[[i16; MP1]; 2],
+        lags: [i16; 2],
+        active: bool,
+        out: &mut [i16; L_FRAME],
+    ) {
+        if !erased {
+            self.cng.store_energy(&self.exc[EXC_HIST..]);
+        }
         self.exc.copy_within(L_FRAME.., 0);
 
-        self.post.process(&self.synth, &lpc, lags, out);
+        self.post.process(&self.synth, lpc, lags, active, out);
         self.synth.copy_within(L_FRAME.., 0);
         self.hp.process(out);
     }
@@ -318,5 +396,48 @@ mod tests {
                 dec.decode(&[fill; 10], &mut out);
             }
         }
+    }
+
+    #[test]
+    fn dtx_frames_do_not_panic() {
+        let mut dec = Decoder::new();
+        let mut out = [0i16; 80];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let b = x.to_le_bytes();
+            let mut frame = [b[0] ^ b[6]; 10];
+            frame[..8].copy_from_slice(&b);
+            match b[7] % 4 {
+                0 => dec.decode(&frame, &mut out),
+                1 => dec.decode_sid(&[b[1], b[2]], &mut out),
+                2 => dec.decode_untransmitted(&mut out),
+                _ => dec.conceal(&mut out),
+            }
+        }
+        for fill in [0x00u8, 0xff] {
+            let mut dec = Decoder::new();
+            for _ in 0..200 {
+                dec.decode_sid(&[fill; 2], &mut out);
+                dec.decode_untransmitted(&mut out);
+            }
+        }
+    }
+
+    #[test]
+    fn erasure_in_a_pause_continues_comfort_noise() {
+        // After a SID frame, an erased frame is decoded like an
+        // untransmitted one.
+        let sid = [0x5a, 0xa4];
+        let (mut a, mut b) = (Decoder::new(), Decoder::new());
+        let (mut oa, mut ob) = ([0i16; 80], [0i16; 80]);
+        a.decode_sid(&sid, &mut oa);
+        b.decode_sid(&sid, &mut ob);
+        a.conceal(&mut oa);
+        b.decode_untransmitted(&mut ob);
+        assert_eq!(oa, ob);
+        assert!(oa.iter().any(|&s| s != 0));
     }
 }

@@ -79,7 +79,7 @@ impl GainDecoder {
     }
 
     /// Predicted code gain as (mantissa, exponent).
-    fn predict(&self, code: &[i16; L_SUBFR]) -> (i16, i16) {
+    pub(crate) fn predict(&self, code: &[i16; L_SUBFR]) -> (i16, i16) {
         let energy = code.iter().fold(0i32, |acc, &c| l_mac(acc, c, c));
         let (exp, frac) = log2(energy);
         let mut t = mpy_32_16(exp, frac, -24660);
@@ -95,7 +95,7 @@ impl GainDecoder {
         (gcode0, sub(14, exp))
     }
 
-    fn update(&mut self, gbk12: i32) {
+    pub(crate) fn update(&mut self, gbk12: i32) {
         let (exp, frac) = log2(gbk12);
         let acc = l_comp(sub(exp, 13), frac);
         let t = extract_h(l_shl(acc, 13));

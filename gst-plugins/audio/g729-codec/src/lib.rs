@@ -1,5 +1,6 @@
-//! Pure-Rust ITU-T G.729 Annex A speech decoder, bit-exact with the ITU
-//! conformance vectors.
+//! Pure-Rust ITU-T G.729 Annex A speech decoder, with the Annex B decoder
+//! side (SID frames, DTX, comfort noise), bit-exact with the ITU conformance
+//! vectors, and the matching Annex A encoder ([`Encoder`]).
 //!
 //! ```
 //! let mut dec = g729::Decoder::new();
@@ -10,17 +11,27 @@
 
 #![forbid(unsafe_code)]
 
+mod acelp;
+mod cng;
 mod decoder;
+mod encoder;
 mod filter;
 pub mod fixed;
 mod gain;
+mod gainq;
 pub mod itu;
+mod lpc;
 mod lsp;
+mod lspq;
 mod pitch;
+mod pitch_search;
 mod postfilter;
+mod preproc;
 mod tables;
+mod tables_b;
 
 pub use decoder::{Decoder, FrameParams};
+pub use encoder::Encoder;
 pub use pitch::pitch_parity;
 
 /// Samples per frame (10 ms at 8 kHz).

@@ -209,3 +209,36 @@ pub(crate) fn interpolate_lpc(old: &[i16; M], new: &[i16; M]) -> [[i16; MP1]; 2]
     }
     [lsp_to_lpc(&mid), lsp_to_lpc(new)]
 }
+
+impl LspDequantizer {
+    /// Annex B SID frame: predict the LSFs from the codebook vector `buf`
+    /// (Q13) with the MA predictor `pred`/`pred_sum`, push `buf` into the MA
+    /// memory and return the LSP vector. The state used for speech-frame
+    /// concealment (last good mode and LSFs) is left untouched.
+    pub(crate) fn compose_sid(
+        &mut self,
+        buf: [i16; M],
+        pred: &[[i16; M]; MA_ORDER],
+        pred_sum: &[i16; M],
+    ) -> [i16; M] {
+        let mut lsf = [0i16; M];
+        for j in 0..M {
+            let mut acc = l_mult(buf[j], pred_sum[j]);
+            for (past, coef) in self.history.iter().zip(pred) {
+                acc = l_mac(acc, past[j], coef[j]);
+            }
+            lsf[j] = extract_h(acc);
+        }
+        self.push_history(buf);
+        stabilize(&mut lsf);
+        lsf_to_lsp(&lsf)
+    }
+}
+
+impl LspDequantizer {
+    /// Past codebook outputs (Q13), most recent first (for the encoder's
+    /// MA-predictive quantiser).
+    pub(crate) fn history(&self) -> &[[i16; M]; MA_ORDER] {
+        &self.history
+    }
+}

@@ -57,6 +57,7 @@ impl PostFilter {
         syn: &[i16; M + L_FRAME],
         lpc: &[[i16; MP1]; 2],
         lags: [i16; 2],
+        pitch_filter: bool,
         out: &mut [i16; L_FRAME],
     ) {
         const CUR: usize = PIT_MAX as usize;
@@ -77,7 +78,12 @@ impl PostFilter {
                 self.scaled_res[j] = shr(self.res[j], 2);
             }
 
-            let mut pst = self.long_term(t_min, t_max);
+            // Annex B: no harmonic post-filter on inactive (noise) frames.
+            let mut pst = if pitch_filter {
+                self.long_term(t_min, t_max)
+            } else {
+                self.res[CUR..CUR + L_SUBFR].try_into().unwrap()
+            };
 
             // Tilt from the impulse response of A(z/g_num)/A(z/g_den).
             let mut h_in = [0i16; L_H];

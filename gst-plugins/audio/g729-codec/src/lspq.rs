@@ -1,0 +1,209 @@
+//! LSP quantisation: switched 4th-order MA prediction and a two-stage
+//! (7 + 5 + 5 bit) weighted vector quantiser in the LSF domain.
+
+use crate::M;
+use crate::fixed::*;
+use crate::lsp::LspDequantizer;
+use crate::tables::{
+    ACOS_SLOPE, COS_TABLE, LSP_CB1, LSP_CB2, LSP_MA_PRED, LSP_MA_PRED_SUM, LSP_MA_PRED_SUM_INV,
+};
+
+const NC: usize = M / 2;
+const GAP1: i16 = 10;
+const GAP2: i16 = 5;
+/// 0.04*pi and 0.92*pi in Q13, 10.0 in Q11, 1.2 in Q14.
+const PI04: i16 = 1029;
+const PI92: i16 = 23677;
+const CONST10: i16 = 10 * (1 << 11);
+const CONST12: i16 = 19661;
+
+/// LSP quantiser; its MA memory is the one of an [`LspDequantizer`], which
+/// also produces the quantised LSPs exactly as the decoder does.
+#[derive(Clone, Debug)]
+pub(crate) struct LspQuantizer {
+    dq: LspDequantizer,
+}
+
+/// Indices of one quantised LSP vector, as transmitted.
+pub(crate) struct LspIndices {
+    /// Mode bit and first-stage index (8 bits).
+    pub l0l1: u16,
+    /// Second-stage indices (5 + 5 bits).
+    pub l2l3: u16,
+}
+
+impl LspQuantizer {
+    pub(crate) fn new() -> Self {
+        Self {
+            dq: LspDequantizer::new(),
+        }
+    }
+
+    /// Quantise `lsp` (Q15); returns the indices and the quantised LSPs.
+    pub(crate) fn quantize(&mut self, lsp: &[i16; M]) -> (LspIndices, [i16; M]) {
+        let lsf = lsp_to_lsf(lsp);
+        let wegt = weights(&lsf);
+        let hist = self.dq.history();
+
+        let mut cand = [0usize; 2];
+        let mut idx1 = [0usize; 2];
+        let mut idx2 = [0usize; 2];
+        let mut tdist = [0i32; 2];
+        for mode in 0..2 {
+            // Target: the LSFs with the MA prediction removed.
+            let mut rbuf = [0i16; M];
+            for j in 0..M {
+                let mut acc = l_deposit_h(lsf[j]);
+                for (past, coef) in hist.iter().zip(&LSP_MA_PRED[mode]) {
+                    acc = l_msu(acc, past[j], coef[j]);
+                }
+                let t = extract_h(acc);
+                rbuf[j] = extract_h(l_shl(l_mult(t, LSP_MA_PRED_SUM_INV[mode][j]), 3));
+            }
+
+            let c = preselect(&rbuf);
+            let first = &LSP_CB1[c];
+            let i1 = select_second(&rbuf, first, &wegt, 0..NC);
+            let mut buf = [0i16; M];
+            for j in 0..NC {
+                buf[j] = add(first[j], LSP_CB2[i1][j]);
+            }
+            expand(&mut buf, GAP1, 1..NC);
+            let i2 = select_second(&rbuf, first, &wegt, NC..M);
+            for j in NC..M {
+                buf[j] = add(first[j], LSP_CB2[i2][j]);
+            }
+            expand(&mut buf, GAP1, NC..M);
+            expand(&mut buf, GAP2, 1..M);
+
+            let mut dist = 0i32;
+            for j in 0..M {
+                let t = mult(sub(buf[j], rbuf[j]), LSP_MA_PRED_SUM[mode][j]);
+                let t2 = extract_h(l_shl(l_mult(wegt[j], t), 4));
+                dist = l_mac(dist, t2, t);
+            }
+            cand[mode] = c;
+            idx1[mode] = i1;
+            idx2[mode] = i2;
+            tdist[mode] = dist;
+        }
+        let mode = if l_sub(tdist[1], tdist[0]) < 0 { 1 } else { 0 };
+        let indices = LspIndices {
+            l0l1: ((mode << 7) | cand[mode]) as u16,
+            l2l3: ((idx1[mode] << 5) | idx2[mode]) as u16,
+        };
+        let lsp_q = self.dq.decode(indices.l0l1, indices.l2l3, false);
+        (indices, lsp_q)
+    }
+}
+
+/// First-stage codebook entry nearest to `rbuf`.
+fn preselect(rbuf: &[i16; M]) -> usize {
+    let mut best = 0;
+    let mut dmin = MAX_32;
+    for (i, cb) in LSP_CB1.iter().enumerate() {
+        let mut d = 0i32;
+        for j in 0..M {
+            let t = sub(rbuf[j], cb[j]);
+            d = l_mac(d, t, t);
+        }
+        if l_sub(d, dmin) < 0 {
+            dmin = d;
+            best = i;
+        }
+    }
+    best
+}
+
+/// Second-stage entry minimising the weighted error over `range`.
+fn select_second(
+    rbuf: &[i16; M],
+    first: &[i16; M],
+    wegt: &[i16; M],
+    range: core::ops::Range<usize>,
+) -> usize {
+    let mut res = [0i16; M];
+    for j in range.clone() {
+        res[j] = sub(rbuf[j], first[j]);
+    }
+    let mut best = 0;
+    let mut dmin = MAX_32;
+    for (k, cb) in LSP_CB2.iter().enumerate() {
+        let mut d = 0i32;
+        for j in range.clone() {
+            let t = sub(res[j], cb[j]);
+            let t2 = mult(wegt[j], t);
+            d = l_mac(d, t2, t);
+        }
+        if l_sub(d, dmin) < 0 {
+            dmin = d;
+            best = k;
+        }
+    }
+    best
+}
+
+/// Enforce a minimum distance `gap` between buf[j-1] and buf[j], j in `range`.
+fn expand(buf: &mut [i16; M], gap: i16, range: core::ops::Range<usize>) {
+    for j in range {
+        let diff = sub(buf[j - 1], buf[j]);
+        let t = shr(add(diff, gap), 1);
+        if t > 0 {
+            buf[j - 1] = sub(buf[j - 1], t);
+            buf[j] = add(buf[j], t);
+        }
+    }
+}
+
+/// LSP (Q15 cosine) to LSF (Q13, 0..pi) by table interpolation.
+pub(crate) fn lsp_to_lsf(lsp: &[i16; M]) -> [i16; M] {
+    let mut lsf = [0i16; M];
+    let mut ind: i16 = 63;
+    for i in (0..M).rev() {
+        while COS_TABLE[ind as usize] < lsp[i] {
+            ind = sub(ind, 1);
+            if ind <= 0 {
+                break;
+            }
+        }
+        let offset = sub(lsp[i], COS_TABLE[ind as usize]);
+        let t = l_mult(ACOS_SLOPE[ind as usize], offset);
+        let freq = add(shl(ind, 9), extract_l(l_shr(t, 12)));
+        lsf[i] = mult(freq, 25736);
+    }
+    lsf
+}
+
+/// Weighting coefficients of the LSF distortion, normalised.
+fn weights(lsf: &[i16; M]) -> [i16; M] {
+    let mut buf = [0i16; M];
+    buf[0] = sub(lsf[1], PI04 + 8192);
+    for i in 1..M - 1 {
+        buf[i] = sub(sub(lsf[i + 1], lsf[i - 1]), 8192);
+    }
+    buf[M - 1] = sub(PI92 - 8192, lsf[M - 2]);
+    let mut w = [0i16; M];
+    for i in 0..M {
+        w[i] = if buf[i] > 0 {
+            2048
+        } else {
+            let t = extract_h(l_shl(l_mult(buf[i], buf[i]), 2));
+            let t = extract_h(l_shl(l_mult(t, CONST10), 2));
+            add(t, 2048)
+        };
+    }
+    for i in [4, 5] {
+        w[i] = extract_h(l_shl(l_mult(w[i], CONST12), 1));
+    }
+    let mut max = 0i16;
+    for &v in &w {
+        if v > max {
+            max = v;
+        }
+    }
+    let sft = norm_s(max);
+    for v in w.iter_mut() {
+        *v = shl(*v, sft);
+    }
+    w
+}
