@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: MPL-2.0
+
+//! `councilmixer` in pipelines (appsrc/audiotestsrc → mixer → appsink) and in `gst_check::Harness`es with a
+//! `TestClock` for the live behaviour: exactness, saturation, controls, live timeout, join/leave, levels.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, Once};
+
+use gst::prelude::*;
+use gst_check::Harness;
+
+const RATE: i32 = 8000;
+const CAPS: &str = "audio/x-raw,format=S16LE,rate=8000,channels=1,layout=interleaved";
+const MS: u64 = 1_000_000;
+
+fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        gst::init().unwrap();
+        gstcouncil::plugin_register_static().expect("register the council plugin");
+    });
+}
+
+fn to_bytes(samples: &[i16]) -> Vec<u8> {
+    samples.iter().flat_map(|s| s.to_le_bytes()).collect()
+}
+
+fn to_samples(buffer: &gst::BufferRef) -> Vec<i16> {
+    let map = buffer.map_readable().unwrap();
+    map.chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+/// What a pipeline run produced: samples per mixer src pad name, and the mixer's element messages.
+struct Run {
+    outs: BTreeMap<String, Vec<i16>>,
+    messages: Vec<gst::Structure>,
+}
+
+/// Links `mixer`'s `src` and every `src_N` of `numbers` to appsinks (behind queues, as after a tee).
+fn collect_outputs(
+    pipeline: &gst::Pipeline,
+    mixer: &gst::Element,
+    numbers: &[u32],
+) -> BTreeMap<String, Arc<Mutex<Vec<i16>>>> {
+    let mut outs = BTreeMap::new();
+    let names = numbers
+        .iter()
+        .map(|n| format!("src_{n}"))
+        .chain(std::iter::once("src".to_owned()));
+    for name in names {
+        let store = Arc::new(Mutex::new(Vec::new()));
+        let sink = gst_app::AppSink::builder().sync(false).build();
+        let s = Arc::clone(&store);
+        sink.set_callbacks(
+            gst_app::AppSinkCallbacks::builder()
+                .new_sample(move |sink| {
+                    let sample = sink.pull_sample().map_err(|_| gst::FlowError::Eos)?;
+                    s.lock()
+                        .unwrap()
+                        .extend(to_samples(sample.buffer().unwrap()));
+                    Ok(gst::FlowSuccess::Ok)
+                })
+                .build(),
+        );
+        let pad = mixer.static_pad(&name).expect("mixer src pad");
+        if name == "src" {
+            pipeline.add(&sink).unwrap();
+            pad.link(&sink.static_pad("sink").unwrap()).unwrap();
+        } else {
+            let queue = gst::ElementFactory::make("queue").build().unwrap();
+            pipeline.add_many([&queue, sink.upcast_ref()]).unwrap();
+            queue.link(&sink).unwrap();
+            pad.link(&queue.static_pad("sink").unwrap()).unwrap();
+        }
+        outs.insert(name, store);
+    }
+    outs
+}
+
+/// Runs `pipeline` to EOS; returns the element messages of `mixer`.
+fn run_to_eos(pipeline: &gst::Pipeline) -> Vec<gst::Structure> {
+    let bus = pipeline.bus().unwrap();
+    pipeline.set_state(gst::State::Playing).unwrap();
+    let mut messages = Vec::new();
+    loop {
+        let msg = bus
+            .timed_pop(gst::ClockTime::from_seconds(30))
+            .expect("pipeline finishes within 30 s");
+        match msg.view() {
+            gst::MessageView::Eos(_) => break,
+            gst::MessageView::Error(e) => panic!("error: {} ({:?})", e.error(), e.debug()),
+            gst::MessageView::Element(e) => {
+                if let Some(s) = e.structure() {
+                    messages.push(s.to_owned());
+                }
+            }
+            _ => {}
+        }
+    }
+    pipeline.set_state(gst::State::Null).unwrap();
+    messages
+}
+
+/// Non-live run: participant `i` sends `inputs[i]` in 20 ms buffers from an appsrc. `setup` can set the mixer's
+/// and pads' properties before it starts.
+fn run_appsrc(inputs: &[Vec<i16>], setup: impl FnOnce(&gst::Element)) -> Run {
+    init();
+    let pipeline = gst::Pipeline::new();
+    let mixer = gst::ElementFactory::make("councilmixer")
+        .name("mixer")
+        .build()
+        .unwrap();
+    pipeline.add(&mixer).unwrap();
+    let mut srcs = Vec::new();
+    let mut numbers = Vec::new();
+    for _ in inputs {
+        let src = gst_app::AppSrc::builder()
+            .caps(&CAPS.parse::<gst::Caps>().unwrap())
+            .format(gst::Format::Time)
+            .is_live(false)
+            .build();
+        pipeline.add(&src).unwrap();
+        let sink = mixer.request_pad_simple("sink_%u").unwrap();
+        numbers.push(sink.name().strip_prefix("sink_").unwrap().parse().unwrap());
+        src.static_pad("src").unwrap().link(&sink).unwrap();
+        srcs.push(src);
+    }
+    let outs = collect_outputs(&pipeline, &mixer, &numbers);
+    setup(&mixer);
+    for (src, input) in srcs.iter().zip(inputs) {
+        for (k, chunk) in input.chunks(160).enumerate() {
+            let mut buf = gst::Buffer::from_mut_slice(to_bytes(chunk));
+            let b = buf.get_mut().unwrap();
+            b.set_pts(gst::ClockTime::from_nseconds(k as u64 * 20 * MS));
+            b.set_duration(gst::ClockTime::from_nseconds(
+                chunk.len() as u64 * 1_000_000_000 / RATE as u64,
+            ));
+            src.push_buffer(buf).unwrap();
+        }
+        src.end_of_stream().unwrap();
+    }
+    let messages = run_to_eos(&pipeline);
+    let outs = outs
+        .into_iter()
+        .map(|(k, v)| (k, std::mem::take(&mut *v.lock().unwrap())))
+        .collect();
+    Run { outs, messages }
+}
+
+fn constant(value: i16, samples: usize) -> Vec<i16> {
+    vec![value; samples]
+}
+
+/// Asserts every sample of `out` is `value`, and that there are `len` of them.
+fn assert_all(run: &Run, pad: &str, value: i16, len: usize) {
+    let out = &run.outs[pad];
+    assert_eq!(out.len(), len, "{pad}: length");
+    if let Some((k, v)) = out.iter().enumerate().find(|(_, v)| **v != value) {
+        panic!("{pad}: sample {k} is {v}, expected {value}");
+    }
+}
+
+#[test]
+fn exact_mix_minus_of_constants() {
+    let n = 800;
+    let run = run_appsrc(
+        &[constant(100, n), constant(200, n), constant(300, n)],
+        |_| {},
+    );
+    assert_all(&run, "src_0", 500, n);
+    assert_all(&run, "src_1", 400, n);
+    assert_all(&run, "src_2", 300, n);
+    assert_all(&run, "src", 600, n);
+}
+
+#[test]
+fn exact_without_output_threads() {
+    let n = 800;
+    let run = run_appsrc(
+        &[constant(100, n), constant(200, n), constant(300, n)],
+        |mixer| mixer.set_property("output-threads", false),
+    );
+    assert_all(&run, "src_0", 500, n);
+    assert_all(&run, "src_1", 400, n);
+    assert_all(&run, "src_2", 300, n);
+    assert_all(&run, "src", 600, n);
+}
+
+#[test]
+fn saturates() {
+    let n = 480;
+    let run = run_appsrc(&[constant(30000, n), constant(30000, n)], |_| {});
+    assert_all(&run, "src", 32767, n);
+    assert_all(&run, "src_0", 30000, n);
+    assert_all(&run, "src_1", 30000, n);
+    // Saturation only at the end: -30000 + 30000 + 30000 is 30000 for everybody who hears all three.
+    let run = run_appsrc(
+        &[constant(30000, n), constant(30000, n), constant(-30000, n)],
+        |_| {},
+    );
+    assert_all(&run, "src", 30000, n);
+    assert_all(&run, "src_2", 32767, n);
+    assert_all(&run, "src_0", 0, n);
+}
+
+#[test]
+fn gain_mute_deaf() {
+    let n = 800;
+    let run = run_appsrc(
+        &[constant(100, n), constant(200, n), constant(300, n)],
+        |mixer| {
+            mixer
+                .static_pad("sink_0")
+                .unwrap()
+                .set_property("gain", 2.0);
+            mixer
+                .static_pad("sink_1")
+                .unwrap()
+                .set_property("mute", true);
+            mixer
+                .static_pad("sink_2")
+                .unwrap()
+                .set_property("deaf", true);
+        },
+    );
+    // Contributions 200, 0, 300.
+    assert_all(&run, "src", 500, n);
+    assert_all(&run, "src_0", 300, n);
+    assert_all(&run, "src_1", 500, n);
+    assert_all(&run, "src_2", 0, n);
+}
+
+/// The mixer runs at its participants' rate (16 and 48 kHz as well as 8 kHz).
+#[test]
+fn wideband_rates() {
+    init();
+    for rate in [16000, 48000] {
+        let pipeline = gst::Pipeline::new();
+        let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
+        pipeline.add(&mixer).unwrap();
+        let caps: gst::Caps =
+            format!("audio/x-raw,format=S16LE,rate={rate},channels=1,layout=interleaved")
+                .parse()
+                .unwrap();
+        for i in 0..2 {
+            let src = gst::ElementFactory::make("audiotestsrc")
+                .property("num-buffers", 10)
+                .property_from_str("wave", "silence")
+                .build()
+                .unwrap();
+            let filter = gst::ElementFactory::make("capsfilter")
+                .property("caps", &caps)
+                .build()
+                .unwrap();
+            pipeline.add_many([&src, &filter]).unwrap();
+            src.link(&filter).unwrap();
+            let sink = mixer.request_pad_simple(&format!("sink_{i}")).unwrap();
+            filter.static_pad("src").unwrap().link(&sink).unwrap();
+        }
+        let outs = collect_outputs(&pipeline, &mixer, &[0, 1]);
+        run_to_eos(&pipeline);
+        // audiotestsrc's default 1024 samples per buffer, 10 buffers.
+        for (name, out) in &outs {
+            assert_eq!(out.lock().unwrap().len(), 10240, "{name} at {rate} Hz");
+        }
+    }
+}
+
+#[test]
+fn gain_is_settable_through_child_proxy() {
+    init();
+    let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
+    let pad = mixer.request_pad_simple("sink_%u").unwrap();
+    let proxy = mixer.dynamic_cast_ref::<gst::ChildProxy>().unwrap();
+    proxy.set_child_property(&format!("{}::gain", pad.name()), 0.5);
+    assert_eq!(pad.property::<f64>("gain"), 0.5);
+    assert_eq!(proxy.children_count(), 1);
+}
+
+/// Power of `freq` in `x` (Goertzel), normalised by length.
+fn goertzel(x: &[i16], freq: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * freq / f64::from(RATE);
+    let c = 2.0 * w.cos();
+    let (mut s1, mut s2) = (0.0f64, 0.0f64);
+    for &v in x {
+        let s = f64::from(v) + c * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    (s1 * s1 + s2 * s2 - c * s1 * s2) / (x.len() as f64).powi(2)
+}
+
+fn db(p: f64) -> f64 {
+    10.0 * p.max(1e-30).log10()
+}
+
+#[test]
+fn tones_mix_minus() {
+    init();
+    let freqs = [300.0, 500.0, 700.0, 1100.0];
+    let pipeline = gst::Pipeline::new();
+    let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
+    pipeline.add(&mixer).unwrap();
+    for (i, f) in freqs.iter().enumerate() {
+        let src = gst::ElementFactory::make("audiotestsrc")
+            .property("freq", f)
+            .property("volume", 0.2)
+            .property("num-buffers", 50)
+            .property("samplesperbuffer", 160)
+            .property("is-live", false)
+            .build()
+            .unwrap();
+        let filter = gst::ElementFactory::make("capsfilter")
+            .property("caps", CAPS.parse::<gst::Caps>().unwrap())
+            .build()
+            .unwrap();
+        pipeline.add_many([&src, &filter]).unwrap();
+        src.link(&filter).unwrap();
+        let sink = mixer.request_pad_simple(&format!("sink_{i}")).unwrap();
+        filter.static_pad("src").unwrap().link(&sink).unwrap();
+    }
+    let outs = collect_outputs(&pipeline, &mixer, &[0, 1, 2, 3]);
+    run_to_eos(&pipeline);
+
+    for (name, out) in &outs {
+        let out = out.lock().unwrap();
+        assert_eq!(out.len(), 8000, "{name}");
+        // 6400 samples: every tone falls on a bin.
+        let x = &out[800..7200];
+        let powers: Vec<f64> = freqs.iter().map(|&f| db(goertzel(x, f))).collect();
+        eprintln!("{name}: tone powers {powers:.1?} dB");
+        let own = name
+            .strip_prefix("src_")
+            .map(|n| n.parse::<usize>().unwrap());
+        let loudest_other = powers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != own)
+            .map(|(_, p)| *p)
+            .fold(f64::MIN, f64::max);
+        for (i, p) in powers.iter().enumerate() {
+            if Some(i) == own {
+                assert!(
+                    *p <= loudest_other - 40.0,
+                    "{name}: own tone {} Hz at {p:.1} dB, others up to {loudest_other:.1} dB",
+                    freqs[i]
+                );
+            } else {
+                assert!(
+                    *p >= loudest_other - 3.0,
+                    "{name}: tone {} Hz at {p:.1} dB, missing (others up to {loudest_other:.1} dB)",
+                    freqs[i]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn levels_report_the_loudest_speaker() {
+    let n = 4000;
+    let run = run_appsrc(
+        &[constant(300, n), constant(8000, n), constant(1000, n)],
+        |mixer| mixer.set_property("level-interval", 100 * MS),
+    );
+    let levels: Vec<&gst::Structure> = run
+        .messages
+        .iter()
+        .filter(|s| s.name() == "council-levels")
+        .collect();
+    // 500 ms of audio in 100 ms intervals.
+    assert_eq!(levels.len(), 5, "{levels:?}");
+    for s in &levels {
+        assert_eq!(s.get::<String>("speaker").unwrap(), "sink_1");
+        assert_eq!(s.get::<u64>("duration").unwrap(), 100 * MS);
+        let participants = s.get::<gst::Array>("participants").unwrap();
+        assert_eq!(participants.len(), 3);
+        let p1 = participants[1].get::<gst::Structure>().unwrap();
+        assert_eq!(p1.get::<String>("pad").unwrap(), "sink_1");
+        let rms = p1.get::<f64>("rms").unwrap();
+        let expected = 20.0 * (8000.0f64 / 32768.0).log10();
+        assert!((rms - expected).abs() < 0.01, "rms {rms} vs {expected}");
+        assert!((p1.get::<f64>("peak").unwrap() - expected).abs() < 0.01);
+        assert!((s.get::<f64>("speaker-level").unwrap() - expected).abs() < 0.01);
+    }
+    assert_eq!(
+        levels.last().unwrap().get::<u64>("running-time").unwrap(),
+        500 * MS
+    );
+
+    // Nobody above the threshold: no speaker.
+    let run = run_appsrc(&[constant(10, n), constant(20, n)], |_| {});
+    let s = run
+        .messages
+        .iter()
+        .find(|s| s.name() == "council-levels")
+        .expect("a levels message");
+    assert_eq!(s.get::<String>("speaker").unwrap(), "");
+    // A muted participant is never the speaker.
+    let run = run_appsrc(&[constant(3000, n), constant(8000, n)], |mixer| {
+        mixer
+            .static_pad("sink_1")
+            .unwrap()
+            .set_property("mute", true);
+    });
+    let s = run
+        .messages
+        .iter()
+        .find(|s| s.name() == "council-levels")
+        .unwrap();
+    assert_eq!(s.get::<String>("speaker").unwrap(), "sink_0");
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Live, with harnesses and a TestClock.
+
+/// 10 ms of a constant at `pts_ms`.
+fn tick(value: i16, pts_ms: u64) -> gst::Buffer {
+    let mut buf = gst::Buffer::from_mut_slice(to_bytes(&[value; 80]));
+    let b = buf.get_mut().unwrap();
+    b.set_pts(gst::ClockTime::from_nseconds(pts_ms * MS));
+    b.set_duration(gst::ClockTime::from_nseconds(10 * MS));
+    buf
+}
+
+/// A live mixer (force-live, 50 ms latency) with a TestClock.
+fn live_mixer() -> (gst::Element, gst_check::TestClock) {
+    init();
+    let mixer = gst::ElementFactory::make("councilmixer")
+        .property("force-live", true)
+        .property("latency", 50 * MS)
+        .property("level-interval", 0u64)
+        .build()
+        .unwrap();
+    let clock = gst_check::TestClock::new();
+    (mixer, clock)
+}
+
+fn participant(mixer: &gst::Element, n: u32) -> Harness {
+    let mut h = Harness::with_element(mixer, Some(&format!("sink_{n}")), Some(&format!("src_{n}")));
+    h.set_src_caps_str(CAPS);
+    h
+}
+
+/// Pulls one buffer and checks it is 80 samples of `value` at `pts_ms`.
+fn expect(h: &mut Harness, what: &str, value: i16, pts_ms: u64) {
+    let buf = h.pull().unwrap_or_else(|_| panic!("{what}: no buffer"));
+    assert_eq!(
+        buf.pts(),
+        Some(gst::ClockTime::from_nseconds(pts_ms * MS)),
+        "{what}: pts"
+    );
+    let samples = to_samples(&buf);
+    assert_eq!(samples, vec![value; 80], "{what} at {pts_ms} ms");
+}
+
+#[test]
+fn live_timeout_gives_silence_for_a_late_participant() {
+    let (mixer, clock) = live_mixer();
+    let mut hs: Vec<Harness> = (0..3).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    mixer.set_clock(Some(&clock)).unwrap();
+
+    // Everybody sends for 0-10 ms: mixed as soon as all are there, no clock wait.
+    for (h, v) in hs.iter_mut().zip([100, 200, 300]) {
+        h.push(tick(v, 0)).unwrap();
+    }
+    expect(&mut hs[0], "src_0", 500, 0);
+    expect(&mut hs[1], "src_1", 400, 0);
+    expect(&mut hs[2], "src_2", 300, 0);
+    expect(&mut hm, "src", 600, 0);
+
+    // Participant 2 is late for 10-20 ms: at the deadline (10 ms + 50 ms latency) the others go out without it.
+    hs[0].push(tick(1000, 10)).unwrap();
+    hs[1].push(tick(2000, 10)).unwrap();
+    clock.crank();
+    expect(&mut hs[0], "src_0", 2000, 10);
+    expect(&mut hs[1], "src_1", 1000, 10);
+    expect(&mut hs[2], "src_2", 3000, 10);
+    expect(&mut hm, "src", 3000, 10);
+    assert!(clock.time() >= gst::ClockTime::from_nseconds(60 * MS));
+
+    // And it is back for 20-30 ms.
+    for (h, v) in hs.iter_mut().zip([1, 2, 4]) {
+        h.push(tick(v, 20)).unwrap();
+    }
+    expect(&mut hs[0], "src_0", 6, 20);
+    expect(&mut hs[2], "src_2", 3, 20);
+    expect(&mut hm, "src", 7, 20);
+}
+
+#[test]
+fn join_and_leave_while_playing() {
+    let (mixer, clock) = live_mixer();
+    let mut hs: Vec<Harness> = (0..2).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    mixer.set_clock(Some(&clock)).unwrap();
+    assert_eq!(mixer.current_state(), gst::State::Playing);
+
+    hs[0].push(tick(100, 0)).unwrap();
+    hs[1].push(tick(200, 0)).unwrap();
+    expect(&mut hs[0], "src_0", 200, 0);
+    expect(&mut hs[1], "src_1", 100, 0);
+    expect(&mut hm, "src", 300, 0);
+
+    // Participant 2 joins while playing.
+    let mut h2 = participant(&mixer, 2);
+    mixer.set_clock(Some(&clock)).unwrap();
+    assert!(mixer.static_pad("src_2").is_some());
+    for (h, (v, pts)) in hs
+        .iter_mut()
+        .chain([&mut h2])
+        .zip([(100, 10), (200, 10), (400, 10)])
+    {
+        h.push(tick(v, pts)).unwrap();
+    }
+    expect(&mut hs[0], "src_0", 600, 10);
+    expect(&mut hs[1], "src_1", 500, 10);
+    expect(&mut h2, "src_2", 300, 10);
+    expect(&mut hm, "src", 700, 10);
+    // Its src pad had its own stream-start, caps and segment.
+    let src2 = mixer.static_pad("src_2").unwrap();
+    assert!(src2.sticky_event::<gst::event::StreamStart>(0).is_some());
+    assert!(src2.sticky_event::<gst::event::Segment>(0).is_some());
+    assert_eq!(
+        src2.current_caps().unwrap(),
+        CAPS.parse::<gst::Caps>().unwrap()
+    );
+
+    // Participant 2 leaves: both its pads go, the others carry on without error.
+    let sink2 = mixer.static_pad("sink_2").unwrap();
+    mixer.release_request_pad(&sink2);
+    assert!(mixer.static_pad("sink_2").is_none());
+    assert!(mixer.static_pad("src_2").is_none());
+    for (h, v) in hs.iter_mut().zip([100, 200]) {
+        h.push(tick(v, 20)).unwrap();
+    }
+    expect(&mut hs[0], "src_0", 200, 20);
+    expect(&mut hs[1], "src_1", 100, 20);
+    expect(&mut hm, "src", 300, 20);
+    drop(h2);
+    for (h, v) in hs.iter_mut().zip([1, 2]) {
+        h.push(tick(v, 30)).unwrap();
+    }
+    expect(&mut hs[0], "src_0", 2, 30);
+    expect(&mut hs[1], "src_1", 1, 30);
+    expect(&mut hm, "src", 3, 30);
+}
+
+#[test]
+fn requesting_src_first_creates_the_pair() {
+    init();
+    let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
+    let src = mixer.request_pad_simple("src_%u").unwrap();
+    assert_eq!(src.name(), "src_0");
+    assert!(mixer.static_pad("sink_0").is_some());
+    let sink = mixer.request_pad_simple("sink_%u").unwrap();
+    assert_eq!(sink.name(), "sink_1");
+    assert!(mixer.static_pad("src_1").is_some());
+    let named = mixer.request_pad_simple("sink_7").unwrap();
+    assert_eq!(named.name(), "sink_7");
+    assert_eq!(
+        mixer.request_pad_simple("sink_%u").unwrap().name(),
+        "sink_8"
+    );
+    // Releasing the src pad releases its sink too.
+    mixer.release_request_pad(&src);
+    assert!(mixer.static_pad("sink_0").is_none());
+    assert!(mixer.static_pad("src_0").is_none());
+}
