@@ -120,16 +120,20 @@ impl ComfortNoise {
 
     /// Generate the comfort-noise excitation of the frame at
     /// `exc[start..start + L_FRAME]` (the samples before are its history).
-    pub(crate) fn excitation(&mut self, exc: &mut [i16], start: usize) {
+    /// Returns the (pitch gain Q14, integer lag) of each subframe, which the
+    /// encoder feeds to its taming state.
+    pub(crate) fn excitation(&mut self, exc: &mut [i16], start: usize) -> [(i16, i16); 2] {
         let gain = self.cur_gain;
         if gain == 0 {
             exc[start..start + L_FRAME].fill(0);
-            return;
+            return [(0, L_SUBFR as i16 + 1); 2];
         }
-        for sf in 0..L_FRAME / L_SUBFR {
+        let mut used = [(0i16, 0i16); 2];
+        for (sf, u) in used.iter_mut().enumerate() {
             let base = start + sf * L_SUBFR;
-            self.subframe(gain, exc, base);
+            *u = self.subframe(gain, exc, base);
         }
+        used
     }
 
     fn random(&mut self) -> i16 {
@@ -147,7 +151,7 @@ impl ComfortNoise {
         extract_l(l_shr(acc, 7))
     }
 
-    fn subframe(&mut self, gain: i16, exc: &mut [i16], base: usize) {
+    fn subframe(&mut self, gain: i16, exc: &mut [i16], base: usize) -> (i16, i16) {
         // Random adaptive-codebook lag and four random pulses.
         let mut r = self.random();
         let mut frac = sub(r & 3, 1);
@@ -262,6 +266,7 @@ impl ComfortNoise {
         for (&p, &s) in pos.iter().zip(&sign) {
             cur[p] = if s { add(cur[p], g) } else { sub(cur[p], g) };
         }
+        (gp, t0)
     }
 }
 

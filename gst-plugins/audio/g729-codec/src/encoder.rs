@@ -1,7 +1,10 @@
-//! The G.729 Annex A encoder.
+//! The G.729 Annex A encoder, with the optional Annex B voice activity
+//! detection and discontinuous transmission (SID frames).
 
 use crate::acelp;
+use crate::cng::{CNG_SEED, ComfortNoise, SidParams};
 use crate::decoder::FrameParams;
+use crate::dtx::Dtx;
 use crate::filter::{residual, synthesis, weight};
 use crate::fixed::*;
 use crate::gain::GainDecoder;
@@ -12,6 +15,7 @@ use crate::lspq::LspQuantizer;
 use crate::pitch::pitch_parity;
 use crate::pitch_search::{Taming, closed_loop, encode_lag, open_loop, pitch_gain};
 use crate::preproc::PreProcessor;
+use crate::vad::{Vad, VadInput, lsp_to_lsf_norm};
 use crate::{L_FRAME, L_INTERPOL, L_SUBFR, M, MP1, PIT_MAX, PIT_MIN};
 
 /// Look-ahead samples used by the LP analysis.
@@ -30,10 +34,44 @@ const SHARP_MIN: i16 = 3277;
 /// Maximum pitch gain when taming is needed, Q14.
 const GPCLIP: i16 = 15564;
 
-/// A G.729 Annex A encoder for one channel.
+/// Kind of frame produced by [`Encoder::encode_frame`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FrameKind {
+    /// An active speech frame: 10 bytes written.
+    Speech,
+    /// A SID (silence descriptor) frame: 2 bytes written (15 bits, MSB
+    /// first, the last bit zero).
+    Sid,
+    /// An inactive frame that is not transmitted: nothing written.
+    Untransmitted,
+}
+
+/// Result of encoding one frame.
+enum Coded {
+    Speech(FrameParams),
+    Sid(SidParams),
+    Untransmitted,
+}
+
+/// Annex B state of the encoder (VAD, DTX and the comfort-noise generator
+/// that keeps the encoder memories in step with the decoder's).
+#[derive(Clone, Debug)]
+struct AnnexB {
+    vad: Vad,
+    dtx: Dtx,
+    cng: ComfortNoise,
+    /// VAD decisions of the previous two frames.
+    past_vad: bool,
+    ppast_vad: bool,
+    /// Frame counter for the VAD (1 for the first frame).
+    frame: i16,
+}
+
+/// A G.729 Annex A encoder for one channel, optionally with the Annex B
+/// voice activity detector and discontinuous transmission.
 ///
-/// Each call consumes 80 samples (10 ms at 8 kHz) and produces one 10-byte
-/// frame. All state lives in the struct.
+/// Each call consumes 80 samples (10 ms at 8 kHz) and produces one frame.
+/// All state lives in the struct.
 #[derive(Clone, Debug)]
 pub struct Encoder {
     pre: PreProcessor,
@@ -55,6 +93,8 @@ pub struct Encoder {
     mem_w0: [i16; M],
     /// Pitch sharpening factor, Q14.
     sharp: i16,
+    /// Annex B state, when VAD/DTX is enabled.
+    annex_b: Option<Box<AnnexB>>,
 }
 
 impl Default for Encoder {
@@ -64,8 +104,18 @@ impl Default for Encoder {
 }
 
 impl Encoder {
-    /// An encoder in its initial (reset) state.
+    /// An Annex A encoder in its initial (reset) state (VAD off).
     pub fn new() -> Self {
+        Self::with_vad(false)
+    }
+
+    /// An Annex A+B encoder (VAD and DTX on): see [`Encoder::encode_frame`].
+    pub fn new_annex_b() -> Self {
+        Self::with_vad(true)
+    }
+
+    /// An encoder with the Annex B VAD/DTX enabled or not.
+    pub fn with_vad(vad: bool) -> Self {
         Self {
             pre: PreProcessor::new(),
             speech: [0; L_WINDOW],
@@ -80,25 +130,97 @@ impl Encoder {
             mem_w: [0; M],
             mem_w0: [0; M],
             sharp: SHARP_MIN,
+            annex_b: vad.then(|| {
+                Box::new(AnnexB {
+                    vad: Vad::new(),
+                    dtx: Dtx::new(),
+                    cng: ComfortNoise::new(),
+                    past_vad: true,
+                    ppast_vad: true,
+                    frame: 0,
+                })
+            }),
         }
     }
 
-    /// Encode 80 samples into one 10-byte frame (RFC 3551 bit order).
+    /// Whether the Annex B VAD/DTX is enabled.
+    pub fn vad_enabled(&self) -> bool {
+        self.annex_b.is_some()
+    }
+
+    /// Encode 80 samples. With the VAD enabled the frame may be a speech
+    /// frame (10 bytes written to `out`), a SID frame (2 bytes, `out[..2]`)
+    /// or not transmitted (nothing written); without it, always speech.
+    pub fn encode_frame(&mut self, pcm: &[i16; L_FRAME], out: &mut [u8; 10]) -> FrameKind {
+        match self.encode_core(pcm, true) {
+            Coded::Speech(p) => {
+                *out = p.pack();
+                FrameKind::Speech
+            }
+            Coded::Sid(p) => {
+                let v = (p.mode << 15) | (p.lsf1 << 10) | (p.lsf2 << 6) | (p.gain << 1);
+                out[..2].copy_from_slice(&v.to_be_bytes());
+                FrameKind::Sid
+            }
+            Coded::Untransmitted => FrameKind::Untransmitted,
+        }
+    }
+
+    /// Encode 80 samples into one 10-byte frame (RFC 3551 bit order). This
+    /// always codes a speech frame (Annex A), even when the VAD is enabled;
+    /// use [`Encoder::encode_frame`] for Annex B DTX.
     pub fn encode(&mut self, pcm: &[i16; L_FRAME], frame: &mut [u8; 10]) {
         *frame = self.encode_params(pcm).pack();
     }
 
-    /// Encode 80 samples into frame parameters.
+    /// Encode 80 samples into speech frame parameters. This always codes an
+    /// active frame (Annex A), even when the VAD is enabled.
     pub fn encode_params(&mut self, pcm: &[i16; L_FRAME]) -> FrameParams {
+        match self.encode_core(pcm, false) {
+            Coded::Speech(p) => p,
+            _ => unreachable!("DTX is off for this frame"),
+        }
+    }
+
+    fn encode_core(&mut self, pcm: &[i16; L_FRAME], dtx: bool) -> Coded {
         let new = L_WINDOW - L_FRAME;
         self.speech[new..].copy_from_slice(pcm);
         self.pre.process(&mut self.speech[new..]);
 
-        // LP analysis and LSP quantisation.
+        // LP analysis.
         let mut r = autocorrelation(&self.speech);
+        let r_raw = r.hi;
         lag_window(&mut r);
-        let a = self.levinson.solve(&r);
-        let lsp_new = az_to_lsp(&a, &self.lsp_old);
+        let lpc = self.levinson.solve(&r.hi, &r.lo);
+        let lsp_new = az_to_lsp(&lpc.a, &self.lsp_old);
+
+        // Voice activity detection and DTX.
+        if let Some(b) = self.annex_b.as_deref_mut() {
+            b.frame = if b.frame == i16::MAX {
+                256
+            } else {
+                b.frame + 1
+            };
+            let lsf = lsp_to_lsf_norm(&lsp_new);
+            let active = b.vad.detect(&VadInput {
+                rc: lpc.rc[1],
+                lsf: &lsf,
+                r: &r,
+                sig: &self.speech,
+                frame: b.frame,
+                prev: b.past_vad,
+                pprev: b.ppast_vad,
+            });
+            b.dtx.update_acf(&r_raw, r.exp_r0, active);
+            if !active && dtx {
+                return self.encode_inactive();
+            }
+            b.cng.seed = CNG_SEED;
+            b.ppast_vad = b.past_vad;
+            b.past_vad = active;
+        }
+
+        // LSP quantisation.
         let (lsp_idx, lsp_new_q) = self.lsp_q.quantize(&lsp_new);
         let aq = interpolate_lpc(&self.lsp_old_q, &lsp_new_q);
         let ap = [weight(&aq[0], GAMMA1), weight(&aq[1], GAMMA1)];
@@ -206,9 +328,66 @@ impl Encoder {
             }
         }
 
+        self.shift_buffers();
+        Coded::Speech(p)
+    }
+
+    fn shift_buffers(&mut self) {
         self.speech.copy_within(L_FRAME.., 0);
         self.wsp.copy_within(L_FRAME.., 0);
         self.exc.copy_within(L_FRAME.., 0);
-        p
+    }
+
+    /// An inactive frame: DTX decision, SID parameters, and the comfort-noise
+    /// excitation that keeps the encoder's memories in step with the decoder.
+    fn encode_inactive(&mut self) -> Coded {
+        let b = self.annex_b.as_deref_mut().expect("Annex B state");
+        let decision = b.dtx.decide(
+            b.past_vad,
+            &self.lsp_old_q,
+            self.lsp_q.dequantizer_mut().history(),
+            &mut self.levinson,
+        );
+        b.cng.update(
+            decision.sid.as_ref(),
+            b.past_vad,
+            self.lsp_q.dequantizer_mut(),
+        );
+        for (gp, t0) in b.cng.excitation(&mut self.exc, EXC_HIST) {
+            self.taming.update(gp, t0);
+        }
+        let aq = interpolate_lpc(&self.lsp_old_q, &b.cng.lsp);
+        self.lsp_old_q = b.cng.lsp;
+        b.dtx.end_inactive();
+        b.ppast_vad = b.past_vad;
+        b.past_vad = false;
+
+        // Weighted speech and filter memories.
+        for (s, aq) in aq.iter().enumerate() {
+            let off = s * L_SUBFR;
+            let mut xn = [0i16; L_SUBFR];
+            residual(aq, &self.speech, SPEECH + off, &mut xn);
+            let ap = weight(aq, GAMMA1);
+            let mut ap1 = [0i16; MP1];
+            ap1[0] = 4096;
+            for i in 1..=M {
+                ap1[i] = sub(ap[i], mult(ap[i - 1], 22938));
+            }
+            let wsp = &mut self.wsp[WSP_HIST + off..WSP_HIST + off + L_SUBFR];
+            synthesis(&ap1, &xn, wsp, &self.mem_w);
+            self.mem_w.copy_from_slice(&wsp[L_SUBFR - M..]);
+            for (x, &e) in xn.iter_mut().zip(&self.exc[EXC_HIST + off..]) {
+                *x = sub(*x, e);
+            }
+            let mut y = [0i16; L_SUBFR];
+            synthesis(&ap, &xn, &mut y, &self.mem_w0);
+            self.mem_w0.copy_from_slice(&y[L_SUBFR - M..]);
+        }
+        self.sharp = SHARP_MIN;
+        self.shift_buffers();
+        match decision.sid {
+            Some(p) => Coded::Sid(p),
+            None => Coded::Untransmitted,
+        }
     }
 }

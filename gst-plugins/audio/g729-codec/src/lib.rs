@@ -1,6 +1,7 @@
 //! Pure-Rust ITU-T G.729 Annex A speech decoder, with the Annex B decoder
 //! side (SID frames, DTX, comfort noise), bit-exact with the ITU conformance
-//! vectors, and the matching Annex A encoder ([`Encoder`]).
+//! vectors, and the matching encoder ([`Encoder`]): Annex A, optionally with
+//! the Annex B VAD/DTX ([`Encoder::with_vad`], [`Encoder::encode_frame`]).
 //!
 //! ```
 //! let mut dec = g729::Decoder::new();
@@ -14,6 +15,7 @@
 mod acelp;
 mod cng;
 mod decoder;
+mod dtx;
 mod encoder;
 mod filter;
 pub mod fixed;
@@ -27,11 +29,13 @@ mod pitch;
 mod pitch_search;
 mod postfilter;
 mod preproc;
+mod sid_enc;
 mod tables;
 mod tables_b;
+mod vad;
 
 pub use decoder::{Decoder, FrameParams};
-pub use encoder::Encoder;
+pub use encoder::{Encoder, FrameKind};
 pub use pitch::pitch_parity;
 
 /// Samples per frame (10 ms at 8 kHz).

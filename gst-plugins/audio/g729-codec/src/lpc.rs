@@ -1,5 +1,6 @@
-//! Encoder LP analysis: windowed autocorrelation, lag windowing,
-//! Levinson-Durbin recursion and conversion of A(z) to LSPs.
+//! Encoder LP analysis: windowed autocorrelation (up to the extra lags of
+//! the Annex B VAD), lag windowing, Levinson-Durbin recursion and
+//! conversion of A(z) to LSPs.
 
 use crate::fixed::*;
 use crate::tables::{CHEBYSHEV_GRID, HAMMING_WINDOW, LAG_WINDOW_HI, LAG_WINDOW_LO};
@@ -8,16 +9,32 @@ use crate::{M, MP1};
 /// LP analysis window length.
 pub(crate) const L_WINDOW: usize = 240;
 
-/// Autocorrelations r[0..=M] in double precision (hi, lo), normalised.
-pub(crate) type Autocorr = ([i16; MP1], [i16; MP1]);
+/// Autocorrelation order: M, plus two lags used by the Annex B VAD.
+pub(crate) const NP: usize = 12;
+const NP1: usize = NP + 1;
 
-/// Autocorrelation of the windowed signal, with `r[0]` normalised; the
+/// Lag-window coefficients for lags 11 and 12 (high and low parts).
+const LAG_HI_EXT: [i16; 2] = [28645, 27923];
+const LAG_LO_EXT: [i16; 2] = [22092, 12924];
+
+/// Autocorrelations r[0..=NP] in double precision (hi, lo), normalised,
+/// and the exponent of r[0].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Autocorr {
+    pub hi: [i16; NP1],
+    pub lo: [i16; NP1],
+    pub exp_r0: i16,
+}
+
+/// Autocorrelation of the windowed signal up to lag NP (the LP analysis
+/// uses r[0..=M], the Annex B VAD all of them), with `r[0]` normalised; the
 /// window output is scaled down while the energy overflows.
 pub(crate) fn autocorrelation(x: &[i16; L_WINDOW]) -> Autocorr {
     let mut y = [0i16; L_WINDOW];
     for ((o, &s), &w) in y.iter_mut().zip(x).zip(&HAMMING_WINDOW) {
         *o = mult_r(s, w);
     }
+    let mut exp_r0 = 1i16;
     let energy = loop {
         let mut ov = false;
         let mut sum = 1i32;
@@ -30,50 +47,74 @@ pub(crate) fn autocorrelation(x: &[i16; L_WINDOW]) -> Autocorr {
         for v in y.iter_mut() {
             *v = shr(*v, 2);
         }
+        exp_r0 = add(exp_r0, 4);
     };
     let norm = norm_l(energy);
-    let mut hi = [0i16; MP1];
-    let mut lo = [0i16; MP1];
-    (hi[0], lo[0]) = l_extract(l_shl(energy, norm));
-    for i in 1..=M {
+    let mut r = Autocorr {
+        hi: [0; NP1],
+        lo: [0; NP1],
+        exp_r0: sub(exp_r0, norm),
+    };
+    (r.hi[0], r.lo[0]) = l_extract(l_shl(energy, norm));
+    for i in 1..=NP {
         let mut sum = 0i32;
         for j in 0..L_WINDOW - i {
             sum = l_mac(sum, y[j], y[j + i]);
         }
-        (hi[i], lo[i]) = l_extract(l_shl(sum, norm));
+        (r.hi[i], r.lo[i]) = l_extract(l_shl(sum, norm));
     }
-    (hi, lo)
+    r
 }
 
-/// Apply the lag window to r[1..=M].
+/// Lag window on r[1..=NP].
 pub(crate) fn lag_window(r: &mut Autocorr) {
-    for i in 1..=M {
-        let x = mpy_32(r.0[i], r.1[i], LAG_WINDOW_HI[i - 1], LAG_WINDOW_LO[i - 1]);
-        (r.0[i], r.1[i]) = l_extract(x);
+    for i in 1..=NP {
+        let (wh, wl) = if i <= M {
+            (LAG_WINDOW_HI[i - 1], LAG_WINDOW_LO[i - 1])
+        } else {
+            (LAG_HI_EXT[i - M - 1], LAG_LO_EXT[i - M - 1])
+        };
+        let x = mpy_32(r.hi[i], r.lo[i], wh, wl);
+        (r.hi[i], r.lo[i]) = l_extract(x);
     }
 }
 
-/// Levinson-Durbin recursion in double precision; keeps the last stable
-/// filter to fall back on when a reflection coefficient is too large.
+/// Levinson-Durbin recursion returning the reflection coefficients and the
+/// residual energy; an unstable result falls back on the last stable filter.
+/// One instance is shared by the frame LP analysis and the Annex B DTX, as
+/// in the reference encoder.
 #[derive(Clone, Debug)]
 pub(crate) struct Levinson {
     old_a: [i16; MP1],
+    old_rc: [i16; 2],
+}
+
+/// Output of [`Levinson::solve`].
+pub(crate) struct LpcResult {
+    /// LP coefficients, Q12.
+    pub a: [i16; MP1],
+    /// First two reflection coefficients, Q15.
+    pub rc: [i16; 2],
+    /// Residual energy, or `None` when the filter was unstable.
+    pub err: Option<i16>,
 }
 
 impl Levinson {
     pub(crate) fn new() -> Self {
         let mut old_a = [0i16; MP1];
         old_a[0] = 4096;
-        Self { old_a }
+        Self {
+            old_a,
+            old_rc: [0; 2],
+        }
     }
 
-    /// LP coefficients a[0..=M] (Q12) from the autocorrelations.
-    pub(crate) fn solve(&mut self, r: &Autocorr) -> [i16; MP1] {
-        let (rh, rl) = (&r.0, &r.1);
+    pub(crate) fn solve(&mut self, rh: &[i16], rl: &[i16]) -> LpcResult {
         let mut ah = [0i16; MP1];
         let mut al = [0i16; MP1];
         let mut anh = [0i16; MP1];
         let mut anl = [0i16; MP1];
+        let mut rc = [0i16; 2];
 
         let t1 = l_comp(rh[1], rl[1]);
         let mut t0 = div_32(l_abs(t1), rh[0], rl[0]);
@@ -81,6 +122,7 @@ impl Levinson {
             t0 = l_negate(t0);
         }
         let (mut kh, mut kl) = l_extract(t0);
+        rc[0] = kh;
         (ah[1], al[1]) = l_extract(l_shr(t0, 4));
         let (hi, lo) = one_minus_k2(kh, kl);
         let t0 = mpy_32(rh[0], rl[0], hi, lo);
@@ -100,8 +142,15 @@ impl Levinson {
             }
             t2 = l_shl(t2, alp_exp);
             (kh, kl) = l_extract(t2);
+            if i == 2 {
+                rc[1] = kh;
+            }
             if abs_s(kh) > 32750 {
-                return self.old_a;
+                return LpcResult {
+                    a: self.old_a,
+                    rc: self.old_rc,
+                    err: None,
+                };
             }
             for j in 1..i {
                 let t = l_add(mpy_32(kh, kl, ah[i - j], al[i - j]), l_comp(ah[j], al[j]));
@@ -117,13 +166,19 @@ impl Levinson {
             al[1..=i].copy_from_slice(&anl[1..=i]);
         }
 
+        let err = shr(alp_h, alp_exp);
         let mut a = [0i16; MP1];
         a[0] = 4096;
         for i in 1..=M {
             a[i] = round(l_shl(l_comp(ah[i], al[i]), 1));
         }
         self.old_a = a;
-        a
+        self.old_rc = rc;
+        LpcResult {
+            a,
+            rc,
+            err: Some(err),
+        }
     }
 }
 
@@ -287,7 +342,7 @@ mod tests {
     fn silence_gives_flat_filter() {
         let mut r = autocorrelation(&[0; L_WINDOW]);
         lag_window(&mut r);
-        let a = Levinson::new().solve(&r);
+        let a = Levinson::new().solve(&r.hi, &r.lo).a;
         assert_eq!(a, [4096, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     }
 }

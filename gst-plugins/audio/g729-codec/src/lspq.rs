@@ -39,6 +39,12 @@ impl LspQuantizer {
         }
     }
 
+    /// The MA memory shared with the decoder-side dequantiser (Annex B SID
+    /// frames update it too).
+    pub(crate) fn dequantizer_mut(&mut self) -> &mut LspDequantizer {
+        &mut self.dq
+    }
+
     /// Quantise `lsp` (Q15); returns the indices and the quantised LSPs.
     pub(crate) fn quantize(&mut self, lsp: &[i16; M]) -> (LspIndices, [i16; M]) {
         let lsf = lsp_to_lsf(lsp);
@@ -175,7 +181,7 @@ pub(crate) fn lsp_to_lsf(lsp: &[i16; M]) -> [i16; M] {
 }
 
 /// Weighting coefficients of the LSF distortion, normalised.
-fn weights(lsf: &[i16; M]) -> [i16; M] {
+pub(crate) fn weights(lsf: &[i16; M]) -> [i16; M] {
     let mut buf = [0i16; M];
     buf[0] = sub(lsf[1], PI04 + 8192);
     for i in 1..M - 1 {
