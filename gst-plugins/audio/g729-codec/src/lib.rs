@@ -42,6 +42,8 @@ pub use pitch::pitch_parity;
 pub const FRAME_SAMPLES: usize = L_FRAME;
 /// Bytes per speech frame.
 pub const FRAME_BYTES: usize = 10;
+/// Bytes of an Annex B SID frame (15 bits and a zero pad bit).
+pub const SID_BYTES: usize = 2;
 
 pub(crate) const L_FRAME: usize = 80;
 pub(crate) const L_SUBFR: usize = 40;
