@@ -16,7 +16,9 @@ PACKAGES=(
     gstreamer1.0-plugins-base
     gstreamer1.0-plugins-good
     gstreamer1.0-plugins-bad
-    # tests: python3 (independent hash cross-checks), flock(1) (util-linux)
+    # tests: python3 (independent hash cross-checks), flock(1) (util-linux), bcg729 (the G.729 interop test and
+    # benchmark link it; the product never does)
+    libbcg729-dev
     python3
     util-linux
 )

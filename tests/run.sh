@@ -9,6 +9,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --locked
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast --config-file .ci/nextest.toml
+    # G.729 interop with bcg729 (linked by this test only).
+    cargo nextest run --locked -p council-g729 --features bcg729 --test bcg729_interop --config-file .ci/nextest.toml
 else
     cargo test --workspace --locked --no-fail-fast
+    cargo test --locked -p council-g729 --features bcg729 --test bcg729_interop
 fi
