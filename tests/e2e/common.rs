@@ -56,6 +56,30 @@ pub fn install_plugin(dir: &Path) -> Vec<(String, String)> {
     ]
 }
 
+/// Every plugin library the workspace builds.
+pub const PLUGINS: [&str; 4] = [
+    "libgstwitness.so",
+    "libgsth323.so",
+    "libgstcouncil.so",
+    "libgstg729.so",
+];
+
+/// Like [`install_plugin`], for all of Council's plugins.
+pub fn install_plugins(dir: &Path) -> Vec<(String, String)> {
+    let plugins = dir.join("gstreamer-1.0");
+    std::fs::create_dir_all(&plugins).unwrap();
+    for lib in PLUGINS {
+        std::fs::copy(built(lib), plugins.join(lib)).unwrap();
+    }
+    vec![
+        ("GST_PLUGIN_PATH".into(), plugins.display().to_string()),
+        (
+            "GST_REGISTRY".into(),
+            dir.join("registry.bin").display().to_string(),
+        ),
+    ]
+}
+
 /// Runs a command, returning its output; panics with its stderr if it could not start.
 pub fn run(cmd: &mut Command) -> Output {
     cmd.output()
