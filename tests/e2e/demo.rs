@@ -1,5 +1,6 @@
 //! The main job, `council demo`, run as a user runs it: twice on the same directory (the second run continues the
-//! log), each ending with a verified log holding both sides' media digests.
+//! log), each a bridged call (SIP PCMU → bridge → H.323 G.729) ending with a verified log holding every leg's media
+//! digests and the tone heard at the far end.
 
 use std::process::Command;
 
@@ -20,9 +21,22 @@ fn the_demo_runs_witnesses_and_verifies_twice() {
             text(&o.stderr)
         );
         assert!(out.contains("witness log verified"), "{out}");
+        for leg in ["expert-tx", "bridge", "guardian-rx"] {
+            assert!(
+                out.contains(&format!("/{leg} ")),
+                "no digest printed for {leg}: {out}"
+            );
+        }
+        // The tone crossed PCMU → G.729 and was heard: the demo prints its share of the received energy.
+        let share: f64 = out
+            .split("440 Hz tone holds ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no tone figure: {out}"));
         assert!(
-            out.contains("/rx"),
-            "no received-audio digest printed: {out}"
+            share > 90.0,
+            "the guardian heard the tone at only {share} %"
         );
     }
     let log = demo.join("witness.log");

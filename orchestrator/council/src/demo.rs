@@ -1,6 +1,8 @@
-//! `council demo`: the main job. Today: a tone goes out as PCMU/RTP over loopback and comes back, a `witnesstap`
-//! on each side hashes the audio into one signed witness log shared with the orchestrator's own entries, and the
-//! log is verified at the end. It grows into the live council demo as the gatekeeper and the SIP bridge land.
+//! `council demo`: the main job. Today: one bridged call, end to end over real RTP on loopback — an expert's SIP
+//! phone sends PCMU (a tone), the SIP→H.323 bridge transcodes it to G.729, and a guardian's H.323 leg receives and
+//! decodes it — each leg the pipeline description in `pipelines/`, each with a `witnesstap`, all three and the
+//! orchestrator's own `call-bridged` entry in one signed witness log, verified at the end. It grows into the live
+//! council demo as the gatekeeper and the SIP user agent land.
 
 use std::net::UdpSocket;
 use std::path::PathBuf;
@@ -18,22 +20,30 @@ use crate::pipeline;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// How long media flows, in seconds.
+    /// How long the call lasts, in seconds.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
-    /// Where the witness key and log live (made if missing; an existing log is continued).
+    /// Where the witness key, the log and the received audio live (made if missing; an existing log is continued).
     #[arg(long, default_value = "council-demo")]
     dir: PathBuf,
 }
 
-/// A free UDP port on loopback: bind port 0, read the port, let it go for the pipeline to take.
+/// A free UDP port on loopback: bind port 0, read the port, let it go for a pipeline to take.
 fn free_udp_port() -> anyhow::Result<u16> {
     Ok(UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// One leg of the call: what it is called in the output, and its pipeline.
+struct Leg {
+    name: &'static str,
+    pipeline: gst::Pipeline,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     gst::init().context("initialising GStreamer")?;
     gstwitness::plugin_register_static().context("registering the witness plugin")?;
+    gsth323::plugin_register_static().context("registering the h323 plugin")?;
+    gstg729::plugin_register_static().context("registering the g729 plugin")?;
 
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
@@ -46,8 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let key = SignerKey::read(&key_path)?;
     let log_path = args.dir.join("witness.log");
+    let wav_path = args.dir.join("guardian-received.wav");
 
-    // The orchestrator's own handle: the taps in the pipeline join this same writer.
+    // The orchestrator's own handle: the taps in the pipelines join this same writer.
     let log = WitnessLog::open(
         &log_path,
         Options {
@@ -55,44 +66,85 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             ..Options::default()
         },
     )?;
-    let port = free_udp_port()?;
+    let (pcmu_port, g729_port) = (free_udp_port()?, free_udp_port()?);
     let call = format!("demo-{}", std::process::id());
     log.append(
         kind::CALL_BRIDGED,
-        council_witness_fields(json!({
+        fields(json!({
             "call": call,
-            "from": "demo/tx",
-            "to": "demo/rx",
-            "media": "PCMU/8000 over RTP",
-            "rtp": format!("127.0.0.1:{port}"),
+            "from": "sip:expert (PCMU/8000)",
+            "to": "h323:guardian (G.729/8000)",
+            "sip_rtp": format!("127.0.0.1:{pcmu_port}"),
+            "h323_rtp": format!("127.0.0.1:{g729_port}"),
         })),
     )?;
 
     let location = log_path.display().to_string();
     let key_file = key_path.display().to_string();
-    let pipeline = pipeline::launch(
-        pipeline::WITNESS_DEMO,
-        &[
-            ("tx-tap", "location", location.clone()),
-            ("rx-tap", "location", location),
-            ("tx-tap", "key", key_file.clone()),
-            ("rx-tap", "key", key_file),
-            ("tx-tap", "label", format!("{call}/tx")),
-            ("rx-tap", "label", format!("{call}/rx")),
-            ("rtp-out", "port", port.to_string()),
-            ("rtp-in", "port", port.to_string()),
-        ],
-    )?;
+    let tap = |label: &str| {
+        vec![
+            ("tap", "location", location.clone()),
+            ("tap", "key", key_file.clone()),
+            ("tap", "label", format!("{call}/{label}")),
+        ]
+    };
+    let with = |mut a: Vec<(&'static str, &'static str, String)>,
+                b: &[(&'static str, &'static str, String)]| {
+        a.extend_from_slice(b);
+        a
+    };
+    // Receivers first, so that nothing is sent to a port nobody listens on.
+    let legs = [
+        Leg {
+            name: "guardian (H.323 G.729 in)",
+            pipeline: pipeline::launch(
+                pipeline::H323_G729_IN,
+                &with(
+                    tap("guardian-rx"),
+                    &[
+                        ("rtp-in", "port", g729_port.to_string()),
+                        ("audio-out", "location", wav_path.display().to_string()),
+                    ],
+                ),
+            )?,
+        },
+        Leg {
+            name: "bridge (SIP PCMU → H.323 G.729)",
+            pipeline: pipeline::launch(
+                pipeline::BRIDGE_SIP_TO_H323,
+                &with(
+                    tap("bridge"),
+                    &[
+                        ("rtp-in", "port", pcmu_port.to_string()),
+                        ("rtp-out", "port", g729_port.to_string()),
+                    ],
+                ),
+            )?,
+        },
+        Leg {
+            name: "expert (SIP PCMU out)",
+            pipeline: pipeline::launch(
+                pipeline::SIP_PCMU_OUT,
+                &with(
+                    tap("expert-tx"),
+                    &[("rtp-out", "port", pcmu_port.to_string())],
+                ),
+            )?,
+        },
+    ];
     println!(
-        "running {call}: PCMU over RTP on 127.0.0.1:{port} for {} s, witnessed in {}",
+        "call {call}: expert → PCMU 127.0.0.1:{pcmu_port} → bridge → G.729 127.0.0.1:{g729_port} → guardian, {} s, \
+         witnessed in {}",
         args.seconds,
         log_path.display()
     );
-    let outcome = play(&pipeline, Duration::from_secs(args.seconds));
-    pipeline
-        .set_state(gst::State::Null)
-        .context("stopping the pipeline")?;
-    drop(pipeline);
+    let outcome = play(&legs, Duration::from_secs(args.seconds));
+    for leg in &legs {
+        leg.pipeline
+            .set_state(gst::State::Null)
+            .context("stopping a pipeline")?;
+    }
+    drop(legs);
     outcome?;
     drop(log); // the last handle: writes the shutdown checkpoint
 
@@ -106,93 +158,149 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         text.lines()
             .filter(|l| {
                 l.contains("\"kind\":\"media-digest\"")
-                    && l.contains(&format!("\"label\":\"{label}\""))
+                    && l.contains(&format!("\"label\":\"{call}/{label}\""))
             })
             .count()
     };
-    let (tx, rx) = (
-        digests(&format!("{call}/tx")),
-        digests(&format!("{call}/rx")),
-    );
     println!("witness log verified: {report}");
-    println!("this run: {tx} digests of the sent audio, {rx} of the received audio");
+    let counts = ["expert-tx", "bridge", "guardian-rx"].map(|l| (l, digests(l)));
+    println!(
+        "this call: {}",
+        counts
+            .iter()
+            .map(|(l, n)| format!("{n} digests from {l}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let (seconds, share) = tone_received(&wav_path)?;
+    println!(
+        "the guardian heard {seconds:.1} s; the expert's 440 Hz tone holds {:.1} % of it",
+        share * 100.0
+    );
     println!("read it:   council witness show {}", log_path.display());
     println!(
         "check it:  council witness verify {} --key {}",
         log_path.display(),
         pub_path.display()
     );
-    if tx == 0 || rx == 0 {
-        bail!("the demo witnessed no media on one side (sent: {tx}, received: {rx})");
+    if counts.iter().any(|(_, n)| *n == 0) {
+        bail!("a leg of the call witnessed no media");
+    }
+    if share < 0.5 {
+        bail!("the tone did not arrive intact at the guardian");
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn council_witness_fields(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+fn fields(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
     match v {
         serde_json::Value::Object(m) => m,
         _ => unreachable!("an object literal"),
     }
 }
 
-/// Plays until `duration` has passed, then ends the stream with EOS so every tap writes its last digest.
-fn play(pipeline: &gst::Pipeline, duration: Duration) -> anyhow::Result<()> {
-    let bus = pipeline.bus().context("the pipeline has no bus")?;
-    pipeline
-        .set_state(gst::State::Playing)
-        .context("starting the pipeline")?;
+/// Seconds of audio in the received WAV and the share of its energy at 440 Hz (Goertzel).
+fn tone_received(path: &std::path::Path) -> anyhow::Result<(f64, f64)> {
+    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let pcm: Vec<f64> = data
+        .get(44..)
+        .unwrap_or_default()
+        .chunks_exact(2)
+        .map(|b| f64::from(i16::from_le_bytes([b[0], b[1]])))
+        .collect();
+    if pcm.len() < 1600 {
+        return Ok((pcm.len() as f64 / 8000.0, 0.0));
+    }
+    let steady = &pcm[800..];
+    let coeff = 2.0 * (2.0 * std::f64::consts::PI * 440.0 / 8000.0).cos();
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &v in steady {
+        let s0 = v + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+    let total: f64 = steady.iter().map(|v| v * v).sum();
+    Ok((
+        pcm.len() as f64 / 8000.0,
+        2.0 * power / (steady.len() as f64 * total),
+    ))
+}
+
+/// Plays every leg until `duration` has passed, then ends the call with EOS — the sender first, then the others —
+/// so that every tap writes its last digest and the guardian's WAV is finished.
+fn play(legs: &[Leg], duration: Duration) -> anyhow::Result<()> {
+    let buses = legs
+        .iter()
+        .map(|l| l.pipeline.bus().context("a pipeline has no bus"))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for leg in legs {
+        leg.pipeline
+            .set_state(gst::State::Playing)
+            .with_context(|| format!("starting the {}", leg.name))?;
+    }
     let started = Instant::now();
-    let mut eos_sent = false;
-    loop {
-        if !eos_sent && started.elapsed() >= duration {
-            // From another thread: a stuck pipeline can block send_event, and this loop must still keep its
-            // deadline.
-            pipeline.call_async(|p| {
-                p.send_event(gst::event::Eos::new());
-            });
-            eos_sent = true;
-        }
-        if started.elapsed() >= duration + Duration::from_secs(10) {
-            bail!("the pipeline did not finish within 10 s of EOS");
-        }
-        let Some(msg) = bus.timed_pop(gst::ClockTime::from_mseconds(100)) else {
-            continue;
-        };
-        match msg.view() {
-            gst::MessageView::Eos(_) => return Ok(()),
-            gst::MessageView::Error(e) => {
-                bail!(
-                    "{}: {} ({})",
-                    e.src().map(|s| s.path_string()).unwrap_or_default(),
-                    e.error(),
-                    e.debug().unwrap_or_default()
-                )
+    let mut eos = vec![false; legs.len()];
+    let mut stage = 0;
+    while !eos.iter().all(|e| *e) {
+        let elapsed = started.elapsed();
+        // Stage 1: the expert hangs up. Stage 2, a moment later: the bridge and the guardian end too.
+        let due = [duration, duration + Duration::from_millis(500)];
+        if stage < 2 && elapsed >= due[stage] {
+            let targets: Vec<&Leg> = if stage == 0 {
+                vec![&legs[2]]
+            } else {
+                legs[..2].iter().collect()
+            };
+            for leg in targets {
+                // From another thread: a stuck pipeline can block send_event, and this loop must keep its deadline.
+                leg.pipeline.call_async(|p| {
+                    p.send_event(gst::event::Eos::new());
+                });
             }
-            gst::MessageView::Warning(w) => {
-                eprintln!(
-                    "warning: {}: {}",
-                    w.src().map(|s| s.path_string()).unwrap_or_default(),
-                    w.error()
-                )
-            }
-            gst::MessageView::Element(e) => {
-                if let Some(s) = e.structure().filter(|s| s.name() == "witness-digest") {
-                    let get = |f: &str| s.get::<u64>(f).unwrap_or_default();
-                    println!(
-                        "  #{:<5} {:<16} interval {:>3}: {:>4} buffers {:>6} bytes sha256 {}",
-                        get("seq"),
-                        s.get::<String>("label").unwrap_or_default(),
-                        get("interval"),
-                        get("buffers"),
-                        get("bytes"),
-                        s.get::<String>("sha256")
-                            .unwrap_or_default()
-                            .get(..16)
-                            .unwrap_or_default(),
-                    );
+            stage += 1;
+        }
+        if elapsed >= duration + Duration::from_secs(10) {
+            bail!("the call did not finish within 10 s of hanging up");
+        }
+        for (i, bus) in buses.iter().enumerate() {
+            while let Some(msg) = bus.timed_pop(gst::ClockTime::from_mseconds(10)) {
+                match msg.view() {
+                    gst::MessageView::Eos(_) => eos[i] = true,
+                    gst::MessageView::Error(e) => bail!(
+                        "{}: {}: {} ({})",
+                        legs[i].name,
+                        e.src().map(|s| s.path_string()).unwrap_or_default(),
+                        e.error(),
+                        e.debug().unwrap_or_default()
+                    ),
+                    gst::MessageView::Warning(w) => eprintln!(
+                        "warning: {}: {}: {}",
+                        legs[i].name,
+                        w.src().map(|s| s.path_string()).unwrap_or_default(),
+                        w.error()
+                    ),
+                    gst::MessageView::Element(e) => {
+                        if let Some(s) = e.structure().filter(|s| s.name() == "witness-digest") {
+                            let get = |f: &str| s.get::<u64>(f).unwrap_or_default();
+                            println!(
+                                "  #{:<5} {:<24} interval {:>3}: {:>4} buffers {:>6} bytes sha256 {}",
+                                get("seq"),
+                                s.get::<String>("label").unwrap_or_default(),
+                                get("interval"),
+                                get("buffers"),
+                                get("bytes"),
+                                s.get::<String>("sha256")
+                                    .unwrap_or_default()
+                                    .get(..16)
+                                    .unwrap_or_default(),
+                            );
+                        }
+                    }
+                    _ => {}
                 }
             }
-            _ => {}
         }
     }
+    Ok(())
 }

@@ -7,8 +7,12 @@
 use anyhow::{Context as _, anyhow};
 use gst::prelude::*;
 
-/// `pipelines/witness-demo.pipeline`.
-pub const WITNESS_DEMO: &str = include_str!("../../../pipelines/witness-demo.pipeline");
+/// `pipelines/sip-pcmu-out.pipeline`: audio to a SIP phone as PCMU.
+pub const SIP_PCMU_OUT: &str = include_str!("../../../pipelines/sip-pcmu-out.pipeline");
+/// `pipelines/bridge-sip-to-h323.pipeline`: PCMU from a SIP phone to G.729 for an H.323 terminal.
+pub const BRIDGE_SIP_TO_H323: &str = include_str!("../../../pipelines/bridge-sip-to-h323.pipeline");
+/// `pipelines/h323-g729-in.pipeline`: G.729 from an H.323 terminal, decoded.
+pub const H323_G729_IN: &str = include_str!("../../../pipelines/h323-g729-in.pipeline");
 
 /// The description without its comment lines.
 pub fn description(text: &str) -> String {
@@ -42,10 +46,17 @@ mod tests {
 
     #[test]
     fn comments_are_stripped_and_names_are_there() {
-        let d = description(WITNESS_DEMO);
-        assert!(!d.contains('#'));
-        for name in ["tx-tap", "rx-tap", "rtp-out", "rtp-in"] {
-            assert!(d.contains(&format!("name={name} ")), "{name}");
+        // What `council demo` sets on the leg pipelines.
+        for (text, names) in [
+            (SIP_PCMU_OUT, &["tap", "rtp-out"][..]),
+            (BRIDGE_SIP_TO_H323, &["tap", "rtp-in", "rtp-out"]),
+            (H323_G729_IN, &["tap", "rtp-in", "audio-out"]),
+        ] {
+            let d = description(text);
+            assert!(!d.contains('#'));
+            for name in names {
+                assert!(d.contains(&format!("name={name} ")), "{name}");
+            }
         }
     }
 }
