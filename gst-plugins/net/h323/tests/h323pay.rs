@@ -67,7 +67,7 @@ fn g729_default_ptime_is_two_frames() {
     assert_eq!(s.get::<i32>("payload").unwrap(), 18);
     assert_eq!(s.get::<i32>("clock-rate").unwrap(), 8000);
     assert_eq!(s.get::<&str>("media").unwrap(), "audio");
-    assert_eq!(s.get::<i32>("ptime").unwrap(), 20);
+    assert_eq!(s.get::<u32>("ptime").unwrap(), 20);
 }
 
 #[test]

@@ -666,9 +666,16 @@ impl CouncilMixer {
             outputs.push((row.number, out));
         }
 
-        let levels = self.levels_due(scratch, frames as u64);
-        let message =
-            levels.map(|duration| self.levels_message(&rows_levels(&rows), &buffer, duration));
+        let message = match self.levels_due(scratch, frames as u64) {
+            Some(duration) => Some(self.levels_message(&rows_levels(&rows), &buffer, duration)),
+            None => {
+                // No interval running (level-interval=0): don't let the pads' sums grow without end.
+                if scratch.interval_frames == 0 {
+                    rows_levels(&rows);
+                }
+                None
+            }
+        };
 
         let pts = buffer.pts();
         let duration = buffer.duration();
@@ -710,7 +717,9 @@ impl CouncilMixer {
             return None;
         }
         scratch.interval_frames += frames;
-        let elapsed = scratch.interval_frames * 1_000_000_000 / rate;
+        let elapsed =
+            u64::try_from(u128::from(scratch.interval_frames) * 1_000_000_000 / u128::from(rate))
+                .unwrap_or(u64::MAX);
         if elapsed < interval {
             return None;
         }
@@ -980,6 +989,16 @@ impl ObjectImpl for CouncilMixer {
                 settings.speaker_threshold = value.get().expect("type checked upstream")
             }
             PROP_OUTPUT_THREADS => {
+                // Read when the src_N pads activate and on every buffer: it must not change mid-run (GStreamer
+                // does not enforce `mutable_ready`).
+                if self.obj().current_state() > gst::State::Ready {
+                    gst::warning!(
+                        CAT,
+                        imp = self,
+                        "output-threads can only be changed in NULL or READY; ignored"
+                    );
+                    return;
+                }
                 settings.output_threads = value.get().expect("type checked upstream")
             }
             name => unimplemented!("property {name}"),

@@ -183,9 +183,9 @@ fn valid_payload(len: usize) -> bool {
     len > 0 && matches!(len % FRAME_BYTES, 0 | SID_BYTES)
 }
 
-/// Frames in `d`, rounded to the nearest.
+/// Frames in `d`, rounded to the nearest (saturating: a duration near the end of time must not overflow).
 fn frames_in(d: gst::ClockTime) -> u64 {
-    (d.nseconds() + FRAME_DURATION.nseconds() / 2) / FRAME_DURATION.nseconds()
+    d.nseconds().saturating_add(FRAME_DURATION.nseconds() / 2) / FRAME_DURATION.nseconds()
 }
 
 /// An output buffer holding `samples` as S16LE.
@@ -258,7 +258,10 @@ impl G729Dec {
             );
             state.fill(n, plc, &mut out);
             let filled = FRAME_DURATION * n;
-            state.next_pts = buffer.pts().or(state.next_pts).map(|pts| pts + filled);
+            state.next_pts = buffer
+                .pts()
+                .or(state.next_pts)
+                .map(|pts| pts.saturating_add(filled));
         }
         if out.is_empty() {
             return self.obj().finish_frame(None, 1);
@@ -482,11 +485,13 @@ impl AudioDecoderImpl for G729Dec {
             state.fill_pts = pts
                 .filter(|_| filled > 0)
                 .map(|pts| pts.saturating_sub(FRAME_DURATION * filled));
-            state.next_pts = pts.map(|pts| pts + FRAME_DURATION * decoded).or_else(|| {
-                state
-                    .next_pts
-                    .map(|next| next + FRAME_DURATION * (filled + decoded))
-            });
+            state.next_pts = pts
+                .map(|pts| pts.saturating_add(FRAME_DURATION * decoded))
+                .or_else(|| {
+                    state
+                        .next_pts
+                        .map(|next| next.saturating_add(FRAME_DURATION * (filled + decoded)))
+                });
         }
         drop(map);
         let res = self.obj().finish_frame(Some(pcm_buffer(&out)), 1);

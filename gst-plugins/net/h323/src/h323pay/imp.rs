@@ -159,7 +159,7 @@ impl H323Pay {
             let mut buffer = obj.allocate_output_buffer(len, 0, 0);
             {
                 let buffer = buffer.get_mut().unwrap();
-                let pts = base_pts + samples_to_time(payload.start);
+                let pts = base_pts.saturating_add(samples_to_time(payload.start));
                 buffer.set_pts(pts);
                 buffer.set_duration(samples_to_time(payload.samples));
                 if payload.marker {
@@ -347,8 +347,9 @@ impl RTPBasePayloadImpl for H323Pay {
         let ptime_ms =
             frames as u64 * u64::from(info.frame_samples) * 1000 / u64::from(info.clock_rate);
         let extra = gst::Structure::builder("application/x-rtp")
-            .field("ptime", ptime_ms as i32)
-            .field("maxptime", settings.max_ptime as i32)
+            // Unsigned, as RTPBasePayload reads them (gst_structure_get_uint).
+            .field("ptime", ptime_ms as u32)
+            .field("maxptime", settings.max_ptime)
             .build();
         obj.set_outcaps(Some(&extra))
             .map_err(|err| gst::loggable_error!(CAT, "Could not set src caps: {}", err))?;
@@ -390,7 +391,7 @@ impl RTPBasePayloadImpl for H323Pay {
 
             let expected = state
                 .base_pts
-                .map(|base| base + samples_to_time(packetizer.next_sample()));
+                .map(|base| base.saturating_add(samples_to_time(packetizer.next_sample())));
             let resync = match (expected, pts) {
                 (None, _) => Some(true),
                 (Some(_), _) if discont => Some(true),
