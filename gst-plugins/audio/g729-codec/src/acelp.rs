@@ -81,19 +81,35 @@ fn correlation_matrix(hin: &[i16; L_SUBFR], dn: &mut [i16; L_SUBFR]) -> Matrix {
         }
     }
 
+    // Fast path (bit-exact): by Cauchy-Schwarz every partial sum below is
+    // bounded by 2·Σh²; when that is at most MAX_32 no `L_mac` saturates and
+    // plain i32 accumulation is exact.
+    let energy: i64 = h.iter().map(|&v| v as i64 * v as i64).sum();
+    let exact = 2 * energy <= MAX_32 as i64;
+    let neg = sign.map(|s| s < 0);
     let mut rr = [[0i16; L_SUBFR]; L_SUBFR];
     for d in 0..L_SUBFR {
+        // Pulses i and j = i + d are on different tracks iff d % STEP != 0.
+        let cross = d % STEP != 0;
         // Entries (i, i + d) accumulate h[k] h[k + d] for k = 0..=39 - (i + d),
         // i.e. from the end of the subframe backwards.
         let mut acc = 0i32;
-        for k in 0..L_SUBFR - d {
-            acc = l_mac(acc, h[k], h[k + d]);
-            let j = L_SUBFR - 1 - k;
+        // Step k pairs h[k], h[k + d] and fills (i, j) = (39 - k - d, 39 - k).
+        for ((&a, &b), j) in h.iter().zip(&h[d..]).zip((d..L_SUBFR).rev()) {
+            acc = if exact {
+                acc + 2 * (a as i32 * b as i32)
+            } else {
+                l_mac(acc, a, b)
+            };
             let i = j - d;
             let mut v = extract_h(acc);
-            if d != 0 && i % STEP != j % STEP {
-                let same = (sign[i] > 0) == (sign[j] > 0);
-                v = mult(v, if same { MAX_16 } else { MIN_16 });
+            if cross {
+                // mult(v, MIN_16) is negate(v), both saturating -32768.
+                v = if neg[i] == neg[j] {
+                    mult(v, MAX_16)
+                } else {
+                    negate(v)
+                };
             }
             rr[i][j] = v;
             rr[j][i] = v;
@@ -110,7 +126,10 @@ fn track(t: usize) -> impl Iterator<Item = usize> + Clone {
 /// Keep the candidate maximising sq/alp: true when sq2/alp2 > sq/alp.
 #[inline]
 fn better(sq2: i16, alp2: i16, sq: i16, alp: i16) -> bool {
-    l_msu(l_mult(alp, sq2), sq, alp2) > 0
+    // The reference's `L_msu` (a saturating `L_sub` of two `L_mult`s)
+    // saturates only towards the sign of the exact difference, so comparing
+    // the exact difference with 0 gives the same answer.
+    l_mult(alp, sq2) as i64 - l_mult(sq, alp2) as i64 > 0
 }
 
 /// The two positions of track `t` with the largest |dn|.
@@ -189,13 +208,21 @@ fn depth_first(dn: &[i16; L_SUBFR], m: &Matrix, h: &[i16; L_SUBFR]) -> Innovatio
             }
             for i2 in track(tc) {
                 let ps1 = add(ps0, dn[i2]);
-                let mut alp1 = l_mac(alp0, rr[i2][i0], Q1_8);
-                alp1 = l_mac(alp1, rr[i2][i1], Q1_8);
-                alp1 = l_mac(alp1, rr[i2][i2], Q1_16);
+                // No saturation before the last `L_mac` below: |alp0| ≤
+                // 2^29 (an i16 times 2^14), and each of the three terms here
+                // and the first below is at most 2^28 (i16 · 2^13; 2^27 for
+                // Q1_16), so every partial sum stays below 2^31. Only the
+                // last `L_mac` (a term of at most 2^30) can saturate; as its
+                // product cannot (Q1_2 ≠ -32768), it is one clamp of the
+                // exact sum.
+                let alp1 = alp0
+                    + 2 * Q1_8 as i32 * (rr[i2][i0] as i32 + rr[i2][i1] as i32)
+                    + 2 * Q1_16 as i32 * rr[i2][i2] as i32;
                 for (k, i3) in track(td).enumerate() {
                     let ps2 = add(ps1, dn[i3]);
-                    let mut alp2 = l_mac(alp1, rr[i2][i3], Q1_8);
-                    alp2 = l_mac(alp2, tmp[k], Q1_2);
+                    let alp2 = alp1 as i64
+                        + 2 * (Q1_8 as i64 * rr[i2][i3] as i64 + Q1_2 as i64 * tmp[k] as i64);
+                    let alp2 = alp2.clamp(MIN_32 as i64, MAX_32 as i64) as i32;
                     let sq2 = mult(ps2, ps2);
                     let alp_16 = round(alp2);
                     if better(sq2, alp_16, sq, alp) {

@@ -453,6 +453,62 @@ pub fn inv_sqrt(x: i32) -> i32 {
     l_shr(y, exp)
 }
 
+/// `Σ x[i]²`, exactly.
+pub(crate) fn energy(x: &[i16]) -> i64 {
+    x.iter().map(|&v| v as i64 * v as i64).sum()
+}
+
+/// True when no partial sum of an `L_mac` chain from 0 over products
+/// `x[i]·y[k]` — distinct samples of a signal of energy `ex` paired with
+/// distinct samples of one of energy `ey` — can saturate: by
+/// Cauchy-Schwarz each partial sum is at most `2·sqrt(ex·ey)` in magnitude,
+/// which is below 2^31 iff `4·ex·ey < 2^62` (even, so at most MAX_32 - 1;
+/// this also excludes `L_mult(-32768, -32768)`).
+pub(crate) fn macs_fit(ex: i64, ey: i64) -> bool {
+    4 * (ex as i128) * (ey as i128) < 1i128 << 62
+}
+
+/// The `L_mac` chain `acc + 2·x[0]² + 2·x[1]² + …` for `acc ≥ 0`: the
+/// terms are non-negative, so the partial sums only grow and the chain
+/// saturates to MAX_32 exactly when the exact sum exceeds it (including
+/// `L_mult(-32768, -32768)`, whose exact 2^31 already does).
+pub(crate) fn l_mac_energy(acc: i32, x: &[i16]) -> i32 {
+    debug_assert!(acc >= 0);
+    (acc as i64 + 2 * energy(x)).min(MAX_32 as i64) as i32
+}
+
+/// [`dot_plain`] over fixed-size arrays (lets LLVM vectorise short sums).
+#[inline]
+pub(crate) fn dot_fixed<const N: usize>(x: &[i16; N], y: &[i16; N]) -> i32 {
+    x.iter().zip(y).map(|(&a, &b)| a as i32 * b as i32).sum()
+}
+
+/// Plain `Σ x[i]·y[i]` (without the ×2 of `L_mac`), for callers that have
+/// proven no partial sum of the equivalent `L_mac` chain can saturate.
+#[inline]
+pub(crate) fn dot_plain(x: &[i16], y: &[i16]) -> i32 {
+    x.iter().zip(y).map(|(&a, &b)| a as i32 * b as i32).sum()
+}
+
+/// `L_mac` chain `acc + 2·x[0]·y[0] + 2·x[1]·y[1] + …`, saturating at each
+/// step exactly as the reference loop does.
+///
+/// Fast path: every partial sum is bounded by `|acc| + 2·Σ|x[i]·y[i]|`;
+/// when that is below 2^31 no `L_mult` (which saturates only at exactly
+/// 2^31) nor `L_add` can saturate, and the plain sum is the exact result.
+/// Otherwise the saturating chain runs.
+pub(crate) fn l_mac_dot(acc: i32, x: &[i16], y: &[i16]) -> i32 {
+    let (sum, bound) = x.iter().zip(y).fold((0i64, 0i64), |(s, b), (&a, &c)| {
+        let p = a as i32 * c as i32;
+        (s + p as i64, b + p.unsigned_abs() as i64)
+    });
+    if (acc as i64).abs() + 2 * bound < 1 << 31 {
+        acc + 2 * sum as i32
+    } else {
+        x.iter().zip(y).fold(acc, |s, (&a, &c)| l_mac(s, a, c))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,10 +37,7 @@ pub(crate) fn correlate_code(
         *o = shr(v, 3);
     }
     let norm = |a: &[i16; L_SUBFR]| {
-        let mut acc = 1i32;
-        for (&x, &y) in a.iter().zip(&scaled) {
-            acc = l_mac(acc, x, y);
-        }
+        let acc = l_mac_dot(1, a, &scaled);
         let e = norm_l(acc);
         (round(l_shl(acc, e)), e)
     };

@@ -36,13 +36,12 @@ pub(crate) fn autocorrelation(x: &[i16; L_WINDOW]) -> Autocorr {
     }
     let mut exp_r0 = 1i16;
     let energy = loop {
-        let mut ov = false;
-        let mut sum = 1i32;
-        for &v in &y {
-            sum = l_mac_ov(sum, v, v, &mut ov);
-        }
-        if !ov {
-            break sum;
+        // The terms are non-negative, so the reference's saturating chain
+        // `1 + Σ 2·v²` overflows exactly when the exact i64 sum exceeds
+        // MAX_32 (including the `L_mult(-32768, -32768)` case).
+        let sum: i64 = 1 + 2 * y.iter().map(|&v| v as i64 * v as i64).sum::<i64>();
+        if sum <= MAX_32 as i64 {
+            break sum as i32;
         }
         for v in y.iter_mut() {
             *v = shr(*v, 2);
@@ -57,10 +56,9 @@ pub(crate) fn autocorrelation(x: &[i16; L_WINDOW]) -> Autocorr {
     };
     (r.hi[0], r.lo[0]) = l_extract(l_shl(energy, norm));
     for i in 1..=NP {
-        let mut sum = 0i32;
-        for j in 0..L_WINDOW - i {
-            sum = l_mac(sum, y[j], y[j + i]);
-        }
+        // No saturation (Cauchy-Schwarz): every partial sum satisfies
+        // 2·|Σ y[j]·y[j+i]| ≤ 2·Σ|y[j]|·|y[j+i]| ≤ 2·Σ y² < energy ≤ MAX_32.
+        let sum = 2 * dot_plain(&y[..L_WINDOW - i], &y[i..]);
         (r.hi[i], r.lo[i]) = l_extract(l_shl(sum, norm));
     }
     r

@@ -103,17 +103,27 @@ impl LspQuantizer {
     }
 }
 
+/// The reference's saturating `L_mac` chain `Σ 2·t[j]·u[j]` when every
+/// product is non-negative: the partial sums only grow, so the chain
+/// saturates to MAX_32 exactly when the exact sum exceeds it (including
+/// `L_mult(-32768, -32768)`, whose exact value 2^31 is already above it).
+fn nonneg_mac_sum(terms: impl Iterator<Item = (i16, i16)>) -> i32 {
+    let sum: i64 = terms.map(|(t, u)| 2 * (t as i64 * u as i64)).sum();
+    sum.min(MAX_32 as i64) as i32
+}
+
 /// First-stage codebook entry nearest to `rbuf`.
 fn preselect(rbuf: &[i16; M]) -> usize {
     let mut best = 0;
     let mut dmin = MAX_32;
     for (i, cb) in LSP_CB1.iter().enumerate() {
-        let mut d = 0i32;
-        for j in 0..M {
-            let t = sub(rbuf[j], cb[j]);
-            d = l_mac(d, t, t);
-        }
-        if l_sub(d, dmin) < 0 {
+        // Squares are non-negative.
+        let d = nonneg_mac_sum(rbuf.iter().zip(cb).map(|(&r, &c)| {
+            let t = sub(r, c);
+            (t, t)
+        }));
+        // d and dmin are non-negative: `L_sub` cannot saturate.
+        if d < dmin {
             dmin = d;
             best = i;
         }
@@ -132,16 +142,19 @@ fn select_second(
     for j in range.clone() {
         res[j] = sub(rbuf[j], first[j]);
     }
+    let (res, wegt) = (&res[range.clone()], &wegt[range.clone()]);
     let mut best = 0;
     let mut dmin = MAX_32;
     for (k, cb) in LSP_CB2.iter().enumerate() {
-        let mut d = 0i32;
-        for j in range.clone() {
-            let t = sub(res[j], cb[j]);
-            let t2 = mult(wegt[j], t);
-            d = l_mac(d, t2, t);
-        }
-        if l_sub(d, dmin) < 0 {
+        // The weights are positive (see `weights`), so t2 = mult(w, t) has
+        // the sign of t or is 0: every product t2·t is non-negative.
+        let d = nonneg_mac_sum(res.iter().zip(&cb[range.clone()]).zip(wegt).map(
+            |((&r, &c), &w)| {
+                let t = sub(r, c);
+                (mult(w, t), t)
+            },
+        ));
+        if d < dmin {
             dmin = d;
             best = k;
         }

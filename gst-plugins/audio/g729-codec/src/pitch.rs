@@ -3,7 +3,7 @@
 
 use crate::fixed::*;
 use crate::tables::INTERP_FIR_3;
-use crate::{PIT_MAX, PIT_MIN};
+use crate::{L_SUBFR, PIT_MAX, PIT_MIN};
 
 /// Taps on each side of the 1/3-resolution interpolation filter.
 const INTERP_TAPS: usize = 10;
@@ -72,16 +72,74 @@ pub(crate) fn predict_long_term(exc: &mut [i16], start: usize, lag: Lag, len: us
     }
     let c1 = frac as usize;
     let c2 = sub(UP_SAMP, frac) as usize;
+    // Filter taps of the two phases, in the order the reference uses them.
+    let fir1: [i16; INTERP_TAPS] = core::array::from_fn(|i| INTERP_FIR_3[c1 + 3 * i]);
+    let fir2: [i16; INTERP_TAPS] = core::array::from_fn(|i| INTERP_FIR_3[c2 + 3 * i]);
+    // Fast path (bit-exact): each partial sum of the reference's 20 `L_mac`
+    // is bounded by `2 · C · xmax`, C the sum of |taps| and xmax the largest
+    // |exc| read so far (the past excitation, then each new output, which
+    // later outputs may read when the lag is short). Below 2^31 nothing
+    // saturates, so plain i32 arithmetic is identical; otherwise that sample
+    // takes the exact saturating sequence.
+    let c_sum: i64 = fir1.iter().chain(&fir2).map(|&c| (c as i64).abs()).sum();
+    // coef[k] multiplies w[k] below: fir1 reversed, then fir2.
+    let coef: [i16; 2 * INTERP_TAPS] = core::array::from_fn(|k| {
+        if k < INTERP_TAPS {
+            fir1[INTERP_TAPS - 1 - k]
+        } else {
+            fir2[k - INTERP_TAPS]
+        }
+    });
+    let first = (x0 + 1 - INTERP_TAPS as isize) as usize;
+    // Samples read: exc[first..x0 + len + INTERP_TAPS]; those from `start`
+    // on are this call's outputs, covered as they are written.
+    let last = ((x0 + (len + INTERP_TAPS) as isize) as usize).min(start);
+    let mut xmax = exc[first..last]
+        .iter()
+        .map(|&v| (v as i64).abs())
+        .max()
+        .unwrap_or(0);
+    // Whole-block fast path: when the lag is long enough that no output
+    // reads another output (all reads end before `start`) and the bound
+    // above holds for every sample read, compute tap by tap over the whole
+    // block (plain i32 loops LLVM vectorises); same exact sums.
+    if last == (x0 + (len + INTERP_TAPS) as isize) as usize
+        && len <= L_SUBFR
+        && 2 * c_sum * xmax < 1 << 31
+    {
+        let src = &exc[first..last];
+        let mut acc = [0i32; L_SUBFR];
+        for (k, &c) in coef.iter().enumerate() {
+            for (a, &x) in acc[..len].iter_mut().zip(&src[k..]) {
+                *a += c as i32 * x as i32;
+            }
+        }
+        for (o, &a) in exc[start..start + len].iter_mut().zip(&acc) {
+            *o = round(a * 2);
+        }
+        return;
+    }
     for j in 0..len {
         let x1 = (x0 + j as isize) as usize;
-        let x2 = x1 + 1;
-        let mut s = 0i32;
-        for i in 0..INTERP_TAPS {
-            let k = i * UP_SAMP as usize;
-            s = l_mac(s, exc[x1 - i], INTERP_FIR_3[c1 + k]);
-            s = l_mac(s, exc[x2 + i], INTERP_FIR_3[c2 + k]);
-        }
-        exc[start + j] = round(s);
+        // w[k] = exc[x1 + 1 - INTERP_TAPS + k]: w[INTERP_TAPS - 1 - i] is
+        // exc[x1 - i], w[INTERP_TAPS + i] is exc[x2 + i].
+        let w: &[i16; 2 * INTERP_TAPS] = exc[x1 + 1 - INTERP_TAPS..x1 + 1 + INTERP_TAPS]
+            .try_into()
+            .unwrap();
+        let (past, future) = w.split_at(INTERP_TAPS);
+        let s = if 2 * c_sum * xmax < 1 << 31 {
+            dot_plain(w, &coef) * 2
+        } else {
+            let mut s = 0i32;
+            for i in 0..INTERP_TAPS {
+                s = l_mac(s, past[INTERP_TAPS - 1 - i], fir1[i]);
+                s = l_mac(s, future[i], fir2[i]);
+            }
+            s
+        };
+        let v = round(s);
+        exc[start + j] = v;
+        xmax = xmax.max((v as i64).abs());
     }
 }
 

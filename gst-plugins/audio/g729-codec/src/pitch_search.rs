@@ -27,11 +27,39 @@ pub(crate) fn open_loop(wsp: &[i16], start: usize) -> i16 {
             s
         };
     }
+    // Fast path (bit-exact): by Cauchy-Schwarz every partial sum of the
+    // correlations and energies below is bounded by 2·Σ scaled² (each pairs
+    // two subsets of the samples); when that is below 2^31 - 1 no `L_mac`
+    // saturates and plain i32 sums are exact.
+    let energy: i64 = scaled.iter().map(|&v| v as i64 * v as i64).sum();
+    let exact = 2 * energy < MAX_32 as i64;
+    let mac = |acc: i32, x: i16, y: i16| {
+        if exact {
+            acc + 2 * (x as i32 * y as i32)
+        } else {
+            l_mac(acc, x, y)
+        }
+    };
+    // The correlations use every other sample: split `scaled` by index
+    // parity, halves[p][r] = scaled[2r + p], so that each becomes a
+    // contiguous dot product (same terms, so the same exact sum).
+    let mut halves = [[0i16; (PM + L_FRAME).div_ceil(2)]; 2];
+    for (k, &v) in scaled.iter().enumerate() {
+        halves[k & 1][k >> 1] = v;
+    }
+    // scaled[PM + 2m] = halves[PM & 1][PM / 2 + m].
+    let cur = &halves[PM & 1][PM / 2..PM / 2 + L_FRAME / 2];
     // scaled[PM + i] is sample i of the frame.
     let corr = |lag: usize| {
+        if exact {
+            // scaled[PM - lag + 2m] = halves[(PM - lag) & 1][(PM - lag) / 2 + m].
+            let q = PM - lag;
+            let past = &halves[q & 1][q / 2..q / 2 + L_FRAME / 2];
+            return 2 * dot_plain(cur, past);
+        }
         let mut s = 0i32;
         for j in (0..L_FRAME).step_by(2) {
-            s = l_mac(s, scaled[PM + j], scaled[PM + j - lag]);
+            s = mac(s, scaled[PM + j], scaled[PM + j - lag]);
         }
         s
     };
@@ -48,11 +76,8 @@ pub(crate) fn open_loop(wsp: &[i16], start: usize) -> i16 {
         (max, t)
     };
     let normalised = |max: i32, lag: usize| {
-        let mut e = 1i32;
-        for j in (0..L_FRAME).step_by(2) {
-            let p = scaled[PM + j - lag];
-            e = l_mac(e, p, p);
-        }
+        let q = PM - lag;
+        let e = l_mac_energy(1, &halves[q & 1][q / 2..q / 2 + L_FRAME / 2]);
         let e = inv_sqrt(e);
         let (mh, ml) = l_extract(max);
         let (eh, el) = l_extract(e);
@@ -102,7 +127,7 @@ pub(crate) fn open_loop(wsp: &[i16], start: usize) -> i16 {
 }
 
 fn dot(x: &[i16], y: &[i16]) -> i32 {
-    x.iter().zip(y).fold(0i32, |s, (&a, &b)| l_mac(s, a, b))
+    l_mac_dot(0, x, y)
 }
 
 /// Correlation of the target `x` with the impulse response `h`, scaled to
@@ -110,11 +135,14 @@ fn dot(x: &[i16], y: &[i16]) -> i32 {
 pub(crate) fn correlate_h_x(h: &[i16; L_SUBFR], x: &[i16; L_SUBFR]) -> [i16; L_SUBFR] {
     let mut y32 = [0i32; L_SUBFR];
     let mut max = 0i32;
+    let fits = macs_fit(energy(x), energy(h));
     for i in 0..L_SUBFR {
-        let mut s = 0i32;
-        for j in i..L_SUBFR {
-            s = l_mac(s, x[j], h[j - i]);
-        }
+        let (x, h) = (&x[i..], &h[..L_SUBFR - i]);
+        let s = if fits {
+            2 * dot_plain(x, h)
+        } else {
+            l_mac_dot(0, x, h)
+        };
         y32[i] = s;
         let a = l_abs(s);
         if l_sub(a, max) > 0 {
@@ -148,9 +176,16 @@ pub(crate) fn closed_loop(
     let dn = correlate_h_x(h, xn);
     let mut max = MIN_32;
     let mut t0 = t_min;
+    let past = &exc[start - t_max as usize..start - t_min as usize + L_SUBFR];
+    let fits = macs_fit(energy(&dn), energy(past));
     for t in t_min..=t_max {
         let p = start - t as usize;
-        let c = dot(&dn, &exc[p..p + L_SUBFR]);
+        let x = &exc[p..p + L_SUBFR];
+        let c = if fits {
+            2 * dot_plain(&dn, x)
+        } else {
+            dot(&dn, x)
+        };
         if l_sub(c, max) > 0 {
             max = c;
             t0 = t;
@@ -193,27 +228,31 @@ pub(crate) fn pitch_gain(xn: &[i16; L_SUBFR], y1: &[i16; L_SUBFR]) -> (i16, Pitc
     for (o, &v) in scaled.iter_mut().zip(y1) {
         *o = shr(v, 2);
     }
-    let mut ov = false;
-    let mut s = 1i32;
-    for &v in y1 {
-        s = l_mac_ov(s, v, v, &mut ov);
-    }
+    // Non-negative terms: the chain saturates (and flags overflow) exactly
+    // when the exact sum exceeds MAX_32.
+    let s = 1 + 2 * energy(y1);
+    let ov = s > MAX_32 as i64;
+    let s = s as i32;
     let (yy, exp_yy) = if !ov {
         let e = norm_l(s);
         (round(l_shl(s, e)), e)
     } else {
-        let mut s = 1i32;
-        for &v in &scaled {
-            s = l_mac(s, v, v);
-        }
+        let s = l_mac_energy(1, &scaled);
         let e = norm_l(s);
         (round(l_shl(s, e)), sub(e, 4))
     };
     let mut ov = false;
-    let mut s = 0i32;
-    for (&a, &b) in xn.iter().zip(y1) {
-        s = l_mac_ov(s, a, b, &mut ov);
-    }
+    // When 2·Σ|xn·y1| < 2^31 no step saturates (see `l_mac_dot`): the
+    // plain sum is exact and no overflow is flagged.
+    let s = if macs_fit(energy(xn), energy(y1)) {
+        2 * dot_plain(xn, y1)
+    } else {
+        let mut s = 0i32;
+        for (&a, &b) in xn.iter().zip(y1) {
+            s = l_mac_ov(s, a, b, &mut ov);
+        }
+        s
+    };
     let (xy, exp_xy) = if !ov {
         let e = norm_l(s);
         (round(l_shl(s, e)), e)

@@ -90,16 +90,13 @@ impl PostFilter {
             h_in[..MP1].copy_from_slice(&ap_num);
             let mut h = [0i16; L_H];
             synthesis(&ap_den, &h_in, &mut h, &[0; M]);
-            let mut acc = l_mult(h[0], h[0]);
-            for &v in &h[1..] {
-                acc = l_mac(acc, v, v);
-            }
-            let r0 = extract_h(acc);
-            let mut acc = l_mult(h[0], h[1]);
-            for i in 1..L_H - 1 {
-                acc = l_mac(acc, h[i], h[i + 1]);
-            }
-            let r1 = extract_h(acc);
+            let r0 = extract_h(l_mac_energy(0, &h));
+            let (x, y) = (&h[..L_H - 1], &h[1..]);
+            let r1 = extract_h(if macs_fit(energy(x), energy(y)) {
+                2 * dot_plain(x, y)
+            } else {
+                l_mac_dot(0, x, y)
+            });
             let tilt = if r1 <= 0 { 0 } else { div_s(mult(r1, MU), r0) };
             self.tilt_compensate(&mut pst, tilt);
 
@@ -123,22 +120,24 @@ impl PostFilter {
 
         let mut cor_max = MIN_32;
         let mut t0 = t_min;
+        let past = &scal[CUR - t_max as usize..CUR - t_min as usize + L_SUBFR];
+        let fits = macs_fit(energy(cur), energy(past));
         for t in t_min..=t_max {
             let d = CUR - t as usize;
-            let corr = cur
-                .iter()
-                .zip(&scal[d..d + L_SUBFR])
-                .fold(0i32, |acc, (&x, &y)| l_mac(acc, x, y));
+            let x = &scal[d..d + L_SUBFR];
+            let corr = if fits {
+                2 * dot_plain(cur, x)
+            } else {
+                l_mac_dot(0, cur, x)
+            };
             if l_sub(corr, cor_max) > 0 {
                 cor_max = corr;
                 t0 = t;
             }
         }
         let d = CUR - t0 as usize;
-        let ener = scal[d..d + L_SUBFR]
-            .iter()
-            .fold(1i32, |acc, &x| l_mac(acc, x, x));
-        let ener0 = cur.iter().fold(1i32, |acc, &x| l_mac(acc, x, x));
+        let ener = l_mac_energy(1, &scal[d..d + L_SUBFR]);
+        let ener0 = l_mac_energy(1, cur);
         if cor_max < 0 {
             cor_max = 0;
         }
@@ -188,10 +187,11 @@ impl PostFilter {
     /// Scale the post-filtered subframe to the energy of its input.
     fn gain_control(&mut self, input: &[i16], out: &mut [i16]) {
         let energy = |s: &[i16]| {
-            s.iter().fold(0i32, |acc, &v| {
-                let v = shr(v, 2);
-                l_mac(acc, v, v)
-            })
+            let mut v = [0i16; L_SUBFR];
+            for (o, &x) in v.iter_mut().zip(s) {
+                *o = shr(x, 2);
+            }
+            l_mac_energy(0, &v[..s.len()])
         };
         let s = energy(out);
         if s == 0 {
