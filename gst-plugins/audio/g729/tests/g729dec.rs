@@ -427,6 +427,27 @@ fn discont_jump_is_concealed() {
 }
 
 #[test]
+fn a_short_discont_jump_never_steps_time_back() {
+    let (mut h, _element) = harness();
+    let frames = speech_frames();
+    lead_in(&mut h, &frames, 5);
+    // The next frame was due at 50 ms; it comes 7 ms late with DISCONT. Rounding fills one whole frame, which must
+    // start where the output left off (50 ms), not 10 ms before the late frame (47 ms).
+    assert_eq!(
+        h.push(buffer(&frames[5], 57 * MS, true)),
+        Ok(gst::FlowSuccess::Ok)
+    );
+    let out = pull_all(&mut h);
+    let last = out.last().expect("output for the late frame");
+    assert_eq!(
+        last.samples.len(),
+        160,
+        "one filled frame and the decoded one"
+    );
+    assert_eq!(last.pts, 50 * MS);
+}
+
+#[test]
 fn dtx_pause_gets_comfort_noise() {
     let (mut h, element) = harness();
     let frames = speech_frames();

@@ -458,6 +458,7 @@ impl AudioDecoderImpl for G729Dec {
             let discont = buffer.flags().contains(gst::BufferFlags::DISCONT) || state.after_bad;
             state.after_bad = false;
             let mut filled = 0;
+            let prev_next = state.next_pts;
             if let (Some(pts), Some(next)) = (pts, state.next_pts)
                 && pts > next
             {
@@ -482,9 +483,12 @@ impl AudioDecoderImpl for G729Dec {
             }
             state.decode(&map, &mut out);
             let decoded = (out.len() / FRAME_SAMPLES) as u64 - filled;
-            state.fill_pts = pts
-                .filter(|_| filled > 0)
-                .map(|pts| pts.saturating_sub(FRAME_DURATION * filled));
+            // The fill starts where the last output ended; rounding a 5–9 ms jump up to a whole frame must not
+            // move it before that (timestamps never go backwards).
+            state.fill_pts = pts.filter(|_| filled > 0).map(|pts| {
+                let start = pts.saturating_sub(FRAME_DURATION * filled);
+                prev_next.map_or(start, |next| start.max(next))
+            });
             state.next_pts = pts
                 .map(|pts| pts.saturating_add(FRAME_DURATION * decoded))
                 .or_else(|| {
