@@ -570,3 +570,69 @@ fn requesting_src_first_creates_the_pair() {
     assert!(mixer.static_pad("sink_0").is_none());
     assert!(mixer.static_pad("src_0").is_none());
 }
+
+/// A flushing seek while PAUSED and not live, with the legs' sinks syncing (so they sit in preroll and stop
+/// draining) and the full mix not: the seek must come back, flush the legs too, and the call must play on
+/// afterwards. The seek goes in through the full mix (`src`); the `src_%u` pads do not take seeks.
+#[test]
+fn a_flushing_seek_while_paused_flushes_the_legs_too() {
+    init();
+    let pipeline = gst::parse::launch(
+        "councilmixer name=m ! fakesink name=mix sync=false \
+         audiotestsrc num-buffers=100 samplesperbuffer=160 freq=300 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_0 \
+         audiotestsrc num-buffers=100 samplesperbuffer=160 freq=500 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_1 \
+         m.src_0 ! fakesink sync=true m.src_1 ! fakesink sync=true",
+    )
+    .unwrap()
+    .downcast::<gst::Pipeline>()
+    .unwrap();
+    // The legs must be flushed with the mix: count what reaches src_0.
+    let flushes = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let src_0 = pipeline.by_name("m").unwrap().static_pad("src_0").unwrap();
+    let counter = std::sync::Arc::clone(&flushes);
+    src_0.add_probe(gst::PadProbeType::EVENT_FLUSH, move |_, info| {
+        if let Some(gst::PadProbeData::Event(e)) = &info.data
+            && e.type_() == gst::EventType::FlushStart
+        {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        gst::PadProbeReturn::Ok
+    });
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let p = pipeline.clone();
+    std::thread::spawn(move || {
+        p.set_state(gst::State::Paused).unwrap();
+        let (res, _, _) = p.state(gst::ClockTime::from_seconds(5));
+        res.unwrap();
+        // Let the mixer run ahead until the legs' queues are full.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let mix = p.by_name("mix").unwrap();
+        assert!(mix.send_event(gst::event::Seek::new(
+            1.0,
+            gst::SeekFlags::FLUSH,
+            gst::SeekType::Set,
+            gst::ClockTime::ZERO,
+            gst::SeekType::None,
+            gst::ClockTime::NONE,
+        )));
+        let (res, _, _) = p.state(gst::ClockTime::from_seconds(5));
+        res.unwrap();
+        p.set_state(gst::State::Playing).unwrap();
+        let bus = p.bus().unwrap();
+        let msg = bus.timed_pop_filtered(
+            gst::ClockTime::from_seconds(20),
+            &[gst::MessageType::Eos, gst::MessageType::Error],
+        );
+        done_tx.send(msg.map(|m| m.type_())).unwrap();
+    });
+    let ended = done_rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the flushing seek (or the play after it) hung");
+    assert_eq!(ended, Some(gst::MessageType::Eos));
+    assert_eq!(
+        flushes.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "src_0 was flushed by the seek"
+    );
+    pipeline.set_state(gst::State::Null).unwrap();
+}

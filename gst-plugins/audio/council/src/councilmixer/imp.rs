@@ -838,6 +838,16 @@ impl CouncilMixer {
         pushes
     }
 
+    /// Every participant's `src_%u` pad and out-queue (taken out of the lock, for pushing).
+    fn outputs(&self) -> Vec<(gst::Pad, Arc<OutQueue>)> {
+        self.participants
+            .lock()
+            .unwrap()
+            .values()
+            .map(|p| (p.src.clone(), Arc::clone(&p.out)))
+            .collect()
+    }
+
     /// Sends EOS on every `src_%u` that has not had it.
     fn eos_participants(&self) {
         let threaded = self.settings.lock().unwrap().output_threads;
@@ -1180,10 +1190,31 @@ impl AggregatorImpl for CouncilMixer {
         self.parent_start()
     }
 
+    fn src_event(&self, event: gst::Event) -> bool {
+        if let gst::EventView::Seek(seek) = event.view()
+            && seek.flags().contains(gst::SeekFlags::FLUSH)
+        {
+            // Before the aggregator stops its own task (which waits for it): release a mixer blocked on a full leg
+            // queue (not live), and legs whose sinks wait in preroll; the aggregator only flushes `src`.
+            for (src, out) in self.outputs() {
+                out.set_flushing(true);
+                src.push_event(gst::event::FlushStart::new());
+            }
+        }
+        self.parent_src_event(event)
+    }
+
     fn flush(&self) -> Result<gst::FlowSuccess, gst::FlowError> {
         // After a flush the src pad gets a new segment; the participants must too.
         for p in self.participants.lock().unwrap().values_mut() {
             p.sent.segment = None;
+        }
+        for (src, out) in self.outputs() {
+            src.push_event(gst::event::FlushStop::new(true));
+            // Restart the leg's thread, which left when its queue started flushing.
+            if let Err(err) = self.src_n_activate(&src, &out, true) {
+                err.log_with_imp(self);
+            }
         }
         self.parent_flush()
     }
