@@ -61,8 +61,15 @@ pub(crate) fn synthesis(a: &[i16], input: &[i16], out: &mut [i16], mem: &[i16; M
             }
             s
         };
-        let s = l_shl_ov(s, 3, &mut ov);
-        let v = round_ov(s, &mut ov);
+        // `round(L_shl(s, 3))`: when `s << 3` fits in i32 and adding the
+        // rounding constant cannot overflow, neither operator saturates and
+        // the result is the high half of the plain sum.
+        let r = (s as i64) << 3;
+        let v = if (MIN_32 as i64..=(MAX_32 - 0x8000) as i64).contains(&r) {
+            ((r + 0x8000) >> 16) as i16
+        } else {
+            round_ov(l_shl_ov(s, 3, &mut ov), &mut ov)
+        };
         y[M + i] = v;
         ymax = ymax.max(abs64(v));
     }

@@ -246,8 +246,16 @@ impl HighPass {
             acc = l_mac(acc, self.x0, HP100_B[0]);
             acc = l_mac(acc, self.x1, HP100_B[1]);
             acc = l_mac(acc, x2, HP100_B[2]);
-            acc = l_shl(acc, 2);
-            *v = round(l_shl(acc, 1));
+            // `L_shl(acc, 2)` then `round(L_shl(acc, 1))`: when `acc << 3`
+            // fits in i32 with room for the rounding constant, no step
+            // saturates and both are plain shifts.
+            if (MIN_32 >> 3..=(MAX_32 - 0x8000) >> 3).contains(&acc) {
+                acc <<= 2;
+                *v = (((acc << 1) + 0x8000) >> 16) as i16;
+            } else {
+                acc = l_shl(acc, 2);
+                *v = round(l_shl(acc, 1));
+            }
             self.y2 = self.y1;
             self.y1 = l_extract(acc);
         }

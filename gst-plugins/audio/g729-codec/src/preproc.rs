@@ -28,8 +28,15 @@ impl PreProcessor {
             acc = l_mac(acc, x0, HP140_B[0]);
             acc = l_mac(acc, self.x1, HP140_B[1]);
             acc = l_mac(acc, self.x2, HP140_B[2]);
-            acc = l_shl(acc, 3);
-            *s = round(acc);
+            // `L_shl(acc, 3)` then `round`: when `acc << 3` fits in i32 with
+            // room for the rounding constant, neither saturates.
+            if (MIN_32 >> 3..=(MAX_32 - 0x8000) >> 3).contains(&acc) {
+                acc <<= 3;
+                *s = ((acc + 0x8000) >> 16) as i16;
+            } else {
+                acc = l_shl(acc, 3);
+                *s = round(acc);
+            }
             self.x2 = self.x1;
             self.x1 = x0;
             self.y2 = self.y1;
