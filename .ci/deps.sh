@@ -19,6 +19,8 @@ PACKAGES=(
     # tests: python3 (independent hash cross-checks), flock(1) (util-linux), bcg729 (the G.729 interop test and
     # benchmark link it; the product never does)
     libbcg729-dev
+    # tshark: Wireshark's dissectors are the proof that our H.225.0/Q.931 (and later H.245, RTP) bytes are valid
+    tshark
     python3
     util-linux
 )
