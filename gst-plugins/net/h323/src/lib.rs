@@ -19,7 +19,8 @@ mod h323depay;
 mod h323pay;
 pub mod packetizer;
 pub mod receiver;
-pub mod rtp;
+/// The GStreamer-free packet logic, in its own crate so that signalling (SDP, H.245) shares the codec table.
+pub use council_rtp as rtp;
 
 fn plugin_init(plugin: &gst::Plugin) -> Result<(), glib::BoolError> {
     h323depay::register(plugin)?;
