@@ -25,6 +25,12 @@ pub mod kind {
     pub const CALL_REJECTED: &str = "call-rejected";
     /// A call's media was bridged.
     pub const CALL_BRIDGED: &str = "call-bridged";
+    /// An admitted call ended (DRQ, BYE, the endpoint unregistered or expired) and gave back what it held.
+    pub const CALL_RELEASED: &str = "call-released";
+    /// An endpoint registered with the gatekeeper (not its keep-alives).
+    pub const ENDPOINT_REGISTERED: &str = "endpoint-registered";
+    /// An endpoint's registration ended: unregistered, or its time to live ran out.
+    pub const ENDPOINT_UNREGISTERED: &str = "endpoint-unregistered";
     /// The gatekeeper failed over to another node.
     pub const FAILOVER: &str = "failover";
 
