@@ -16,7 +16,7 @@ use council_witness::{
 use gst::prelude::*;
 use serde_json::json;
 
-use crate::pipeline;
+use council_media::pipeline;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -4,7 +4,6 @@
 //! land. Errors reach the user here, at the edge, through `anyhow`.
 
 mod demo;
-mod pipeline;
 mod witness;
 
 use std::process::ExitCode;

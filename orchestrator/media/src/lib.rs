@@ -1,0 +1,44 @@
+//! # council-media
+//!
+//! The media side of Council's calls: GStreamer pipelines built from the descriptions in `pipelines/` (the one
+//! source of their shape, see [`pipeline`]), one per call leg, with the values of the call set by element name.
+//!
+//! - [`EchoSession`]: what `council serve` answers a SIP call with until the council exists — the caller's RTP,
+//!   decoded, witnessed (`<label>/rx`), encoded again, witnessed (`<label>/tx`) and sent back from the same
+//!   socket (symmetric RTP), in the codec and payload type the SDP negotiated. It ends on request, on an RTP
+//!   timeout, or on a pipeline error, and leaves no thread, socket or pipeline behind.
+
+pub mod echo;
+pub mod pipeline;
+
+pub use echo::{EchoSession, EchoSpec, Ended, WitnessSpec};
+
+/// Errors of building and running media pipelines.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("GStreamer: {0}")]
+    Gst(String),
+    #[error("parsing a pipeline description: {0}")]
+    Parse(String),
+    #[error("the pipeline has no element named {0:?}")]
+    NoSuchElement(String),
+    #[error("element {element:?} has no property {property:?}")]
+    NoSuchProperty { element: String, property: String },
+    #[error("the pipeline did not start: {0}")]
+    Start(String),
+}
+
+/// Initialises GStreamer and registers Council's own elements (witnesstap, h323pay/depay, g729enc/dec) in this
+/// process, so no plugin path is needed. Idempotent.
+pub fn init() -> Result<(), Error> {
+    static ONCE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    ONCE.get_or_init(|| {
+        gst::init().map_err(|e| e.to_string())?;
+        gstwitness::plugin_register_static().map_err(|e| e.to_string())?;
+        gsth323::plugin_register_static().map_err(|e| e.to_string())?;
+        gstg729::plugin_register_static().map_err(|e| e.to_string())?;
+        Ok(())
+    })
+    .clone()
+    .map_err(Error::Gst)
+}
