@@ -1,0 +1,402 @@
+//! The validated message model and its serialisation.
+//!
+//! Every [`Request`] and [`Response`] here came out of [`crate::parse`] (or was built and then re-parsed by
+//! it), so the typed fields (`via`, `cseq`, …) always agree with the header list they were read from.
+//! Serialisation writes the header list as received (names canonical, folded lines joined) and a
+//! Content-Length computed from the body, never one copied from elsewhere.
+
+use std::fmt;
+
+use crate::parse::{ParseError, Problem, parse_datagram};
+
+/// A request or response method. Methods are case-sensitive (RFC 3261 §7.1); anything that is a `token`
+/// but not one of the methods below is an extension method, kept verbatim.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Method {
+    Invite,
+    Ack,
+    Bye,
+    Cancel,
+    Options,
+    Register,
+    Prack,
+    Subscribe,
+    Notify,
+    Publish,
+    Info,
+    Refer,
+    Message,
+    Update,
+    Extension(String),
+}
+
+impl Method {
+    /// The method for a `token` (the caller has checked it is one).
+    pub fn from_token(token: &str) -> Method {
+        match token {
+            "INVITE" => Method::Invite,
+            "ACK" => Method::Ack,
+            "BYE" => Method::Bye,
+            "CANCEL" => Method::Cancel,
+            "OPTIONS" => Method::Options,
+            "REGISTER" => Method::Register,
+            "PRACK" => Method::Prack,
+            "SUBSCRIBE" => Method::Subscribe,
+            "NOTIFY" => Method::Notify,
+            "PUBLISH" => Method::Publish,
+            "INFO" => Method::Info,
+            "REFER" => Method::Refer,
+            "MESSAGE" => Method::Message,
+            "UPDATE" => Method::Update,
+            other => Method::Extension(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Method::Invite => "INVITE",
+            Method::Ack => "ACK",
+            Method::Bye => "BYE",
+            Method::Cancel => "CANCEL",
+            Method::Options => "OPTIONS",
+            Method::Register => "REGISTER",
+            Method::Prack => "PRACK",
+            Method::Subscribe => "SUBSCRIBE",
+            Method::Notify => "NOTIFY",
+            Method::Publish => "PUBLISH",
+            Method::Info => "INFO",
+            Method::Refer => "REFER",
+            Method::Message => "MESSAGE",
+            Method::Update => "UPDATE",
+            Method::Extension(s) => s,
+        }
+    }
+
+    /// True for a method defined by RFC 3261 or a standard SIP extension (as opposed to an unknown one, which
+    /// RFC 3261 §8.2.1 answers with 501 rather than 405).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Method::Extension(_))
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `generic-param` / `uri-parameter`: `name[=value]`, value kept as written (quotes included).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// Finds a parameter by case-insensitive name (parameter names are case-insensitive, RFC 3261 §7.3.1).
+pub fn find_param<'a>(params: &'a [Param], name: &str) -> Option<&'a Param> {
+    params.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+}
+
+/// A `sip:` or `sips:` URI, split into its parts (escapes kept as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SipUri {
+    pub secure: bool,
+    /// The `user` part, still %-escaped (e.g. `user;par=u%40example.net`).
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// A hostname, IPv4 address or bracketed IPv6 reference.
+    pub host: String,
+    pub port: Option<u16>,
+    pub params: Vec<Param>,
+    /// The `?headers` part without the `?`, still escaped.
+    pub headers: Option<String>,
+}
+
+impl SipUri {
+    /// The user part with %HH escapes decoded (bytes, since `%00` is legal: RFC 4475 `escnull`).
+    pub fn user_unescaped(&self) -> Option<Vec<u8>> {
+        self.user.as_deref().map(unescape)
+    }
+}
+
+/// Decodes %HH escapes (the parser has checked they are well formed; a stray `%` is kept).
+pub fn unescape(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A URI as it appears in a Request-URI or a name-addr: its text, and its parts when the scheme is SIP/SIPS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uri {
+    /// Exactly as written (this is what serialisation writes).
+    pub text: String,
+    /// The scheme, lower-cased.
+    pub scheme: String,
+    /// The parts of a `sip:`/`sips:` URI; `None` for any other scheme.
+    pub sip: Option<SipUri>,
+}
+
+impl fmt::Display for Uri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// A From, To, Contact, Route or Record-Route value: `[display] <uri>;params` or `uri;params`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameAddr {
+    /// The display name, unquoted (quoted-pair escapes removed).
+    pub display: Option<String>,
+    pub uri: Uri,
+    /// Header parameters (after the URI), e.g. `tag`, `expires`, `q`.
+    pub params: Vec<Param>,
+}
+
+impl NameAddr {
+    pub fn tag(&self) -> Option<&str> {
+        find_param(&self.params, "tag").and_then(|p| p.value.as_deref())
+    }
+}
+
+/// One Via value (`via-parm`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Via {
+    /// Upper-cased transport: `UDP`, `TCP`, `TLS`, `SCTP`, or an extension.
+    pub transport: String,
+    pub host: String,
+    pub port: Option<u16>,
+    pub params: Vec<Param>,
+}
+
+impl Via {
+    pub fn branch(&self) -> Option<&str> {
+        find_param(&self.params, "branch").and_then(|p| p.value.as_deref())
+    }
+}
+
+/// `CSeq: <seq> <method>`; `seq` is below 2^31 (RFC 3261 §8.1.1.5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CSeq {
+    pub seq: u32,
+    pub method: Method,
+}
+
+/// One header line, unfolded: the canonical long name for a known header (compact forms expanded), the name
+/// as received otherwise; the value with folding replaced by single spaces and outer whitespace trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// All header lines of a message, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers(pub Vec<Header>);
+
+impl Headers {
+    /// Every value of the header `name` (case-insensitive, compact forms are already expanded).
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |h| h.name.eq_ignore_ascii_case(name))
+            .map(|h| h.value.as_str())
+    }
+
+    /// The first value of the header `name`.
+    pub fn get<'a>(&'a self, name: &'a str) -> Option<&'a str> {
+        self.get_all(name).next()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Header> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Writes the header lines and the empty line; the Content-Length (where it was, or last) says `body_len`.
+    fn write_to(&self, out: &mut Vec<u8>, body_len: usize) {
+        let length = body_len.to_string();
+        let mut wrote_length = false;
+        for h in &self.0 {
+            let value = if h.name == "Content-Length" {
+                if wrote_length {
+                    continue;
+                }
+                wrote_length = true;
+                &length
+            } else {
+                &h.value
+            };
+            out.extend_from_slice(h.name.as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        if !wrote_length {
+            out.extend_from_slice(format!("Content-Length: {length}\r\n").as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+    }
+}
+
+/// The headers every request and response must carry (RFC 3261 §8.1.1), parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Core {
+    /// Every Via value, top first (comma-separated values split).
+    pub via: Vec<Via>,
+    pub cseq: CSeq,
+    pub call_id: String,
+    pub from: NameAddr,
+    pub to: NameAddr,
+    /// Absent in RFC 2543 requests (RFC 4475 `inv2543`), which are still accepted.
+    pub max_forwards: Option<u8>,
+    /// Every Contact value; empty for none; `Contact: *` gives one `None`.
+    pub contact: Vec<Option<NameAddr>>,
+    /// `type/subtype`, lower-cased, without parameters.
+    pub content_type: Option<String>,
+    /// Option tags of the Require header(s).
+    pub require: Vec<String>,
+}
+
+/// A validated SIP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: Method,
+    pub uri: Uri,
+    pub headers: Headers,
+    pub core: Core,
+    /// Exactly Content-Length bytes (or the rest of the datagram when a UDP message has none).
+    pub body: Vec<u8>,
+}
+
+/// A validated SIP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// 100..=699.
+    pub status: u16,
+    /// May be empty (RFC 4475 `noreason`).
+    pub reason: String,
+    pub headers: Headers,
+    pub core: Core,
+    pub body: Vec<u8>,
+}
+
+/// Either kind of message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Request(Request),
+    Response(Response),
+}
+
+impl Request {
+    /// The wire form: request line, the headers in order, a Content-Length for the body, the body.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = format!("{} {} SIP/2.0\r\n", self.method, self.uri).into_bytes();
+        self.headers.write_to(&mut out, self.body.len());
+        out.extend_from_slice(&self.body);
+        out
+    }
+}
+
+impl Response {
+    /// The wire form: status line, the headers in order, a Content-Length for the body, the body.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = format!("SIP/2.0 {} {}\r\n", self.status, self.reason).into_bytes();
+        self.headers.write_to(&mut out, self.body.len());
+        out.extend_from_slice(&self.body);
+        out
+    }
+
+    /// A response to `request` per RFC 3261 §8.2.6: the Via values (all, in order), From, Call-ID and CSeq
+    /// copied; To copied with `to_tag` added when it has no tag yet (a 100 gets none: §8.2.6.2 lets a 100 go
+    /// without one); then `extra` headers (e.g. `Allow`, `Unsupported`, `Accept`), no body.
+    ///
+    /// `status` must be 100..=699 and `reason` free of CR/LF; anything else is refused with the parse error
+    /// the result would have caused, as is a `to_tag` that is not a token.
+    pub fn reply_to(
+        request: &Request,
+        status: u16,
+        reason: &str,
+        to_tag: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<Response, ParseError> {
+        let mut text = format!("SIP/2.0 {status} {reason}\r\n");
+        for h in request.headers.iter() {
+            if h.name == "Via" {
+                text.push_str(&format!("Via: {}\r\n", h.value));
+            }
+        }
+        let from = request.headers.get("From").unwrap_or_default();
+        let to = request.headers.get("To").unwrap_or_default();
+        let to = if request.core.to.tag().is_none() && status > 100 {
+            format!("{to};tag={to_tag}")
+        } else {
+            to.to_owned()
+        };
+        text.push_str(&format!(
+            "From: {from}\r\nTo: {to}\r\nCall-ID: {}\r\nCSeq: {} {}\r\n",
+            request.core.call_id, request.core.cseq.seq, request.core.cseq.method
+        ));
+        for (name, value) in extra {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        text.push_str("Content-Length: 0\r\n\r\n");
+        match parse_datagram(text.as_bytes())? {
+            Message::Response(r) => Ok(r),
+            // A text starting with "SIP/2.0 " is always read as a response; this arm is never taken.
+            Message::Request(_) => Err(ParseError::response(Problem::StartLine(
+                "not a status line",
+            ))),
+        }
+    }
+}
+
+impl Message {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Message::Request(r) => r.to_bytes(),
+            Message::Response(r) => r.to_bytes(),
+        }
+    }
+
+    pub fn core(&self) -> &Core {
+        match self {
+            Message::Request(r) => &r.core,
+            Message::Response(r) => &r.core,
+        }
+    }
+
+    pub fn headers(&self) -> &Headers {
+        match self {
+            Message::Request(r) => &r.headers,
+            Message::Response(r) => &r.headers,
+        }
+    }
+
+    pub fn body(&self) -> &[u8] {
+        match self {
+            Message::Request(r) => &r.body,
+            Message::Response(r) => &r.body,
+        }
+    }
+}
