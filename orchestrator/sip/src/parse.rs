@@ -134,14 +134,12 @@ pub fn parse_datagram(data: &[u8]) -> Result<Message, ParseError> {
 
 /// Parses one message a stream framer has cut out: `head` is everything before the empty line, `body`
 /// exactly Content-Length bytes.
-#[allow(dead_code)] // the stream framer's, next commit
 pub(crate) fn parse_framed(head: &[u8], body: &[u8]) -> Result<Message, ParseError> {
     let head = skip_leading_crlf(head);
     parse_parts(head, body, guess_kind(head), true)
 }
 
 /// The Content-Length of a header section, for the stream framer: `Ok(None)` when there is none.
-#[allow(dead_code)] // the stream framer's, next commit
 pub(crate) fn content_length_of(head: &[u8]) -> Result<Option<usize>, Problem> {
     let (_, headers) = split_head(head)?;
     content_length(&headers)
