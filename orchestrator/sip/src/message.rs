@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::parse::{ParseError, Problem, parse_datagram};
+use crate::parse::{Kind, ParseError, Problem, parse_datagram};
 
 /// A request or response method. Methods are case-sensitive (RFC 3261 §7.1); anything that is a `token`
 /// but not one of the methods below is an extension method, kept verbatim.
@@ -327,41 +327,21 @@ impl Response {
         out
     }
 
-    /// A response to `request` per RFC 3261 §8.2.6: the Via values (all, in order), From, Call-ID and CSeq
-    /// copied; To copied with `to_tag` added when it has no tag yet (a 100 gets none: §8.2.6.2 lets a 100 go
-    /// without one); then `extra` headers (e.g. `Allow`, `Unsupported`, `Accept`), no body.
-    ///
-    /// `status` must be 100..=699 and `reason` free of CR/LF; anything else is refused with the parse error
-    /// the result would have caused, as is a `to_tag` that is not a token.
-    pub fn reply_to(
-        request: &Request,
+    /// A response from its parts: `headers` in order (a Content-Length among them is ignored: one for
+    /// `body` is written). Checked by parsing the result, so a status outside 100..=699, a malformed
+    /// header or CR/LF smuggled into a reason, name or value is refused.
+    pub fn build(
         status: u16,
         reason: &str,
-        to_tag: &str,
-        extra: &[(&str, &str)],
+        headers: &[(&str, &str)],
+        body: &[u8],
     ) -> Result<Response, ParseError> {
-        let mut text = format!("SIP/2.0 {status} {reason}\r\n");
-        for h in request.headers.iter() {
-            if h.name == "Via" {
-                text.push_str(&format!("Via: {}\r\n", h.value));
-            }
-        }
-        let from = request.headers.get("From").unwrap_or_default();
-        let to = request.headers.get("To").unwrap_or_default();
-        let to = if request.core.to.tag().is_none() && status > 100 {
-            format!("{to};tag={to_tag}")
-        } else {
-            to.to_owned()
-        };
-        text.push_str(&format!(
-            "From: {from}\r\nTo: {to}\r\nCall-ID: {}\r\nCSeq: {} {}\r\n",
-            request.core.call_id, request.core.cseq.seq, request.core.cseq.method
-        ));
-        for (name, value) in extra {
-            text.push_str(&format!("{name}: {value}\r\n"));
-        }
-        text.push_str("Content-Length: 0\r\n\r\n");
-        match parse_datagram(text.as_bytes())? {
+        match build(
+            &format!("SIP/2.0 {status} {reason}"),
+            headers,
+            body,
+            Kind::Response,
+        )? {
             Message::Response(r) => Ok(r),
             // A text starting with "SIP/2.0 " is always read as a response; this arm is never taken.
             Message::Request(_) => Err(ParseError::response(Problem::StartLine(
@@ -369,6 +349,98 @@ impl Response {
             ))),
         }
     }
+
+    /// A response to `request` per RFC 3261 §8.2.6: every Via value in order, From, Call-ID and CSeq
+    /// copied; To copied with `to_tag` added when it has none (except on a 100, which §8.2.6.2 lets go
+    /// without); a 100 also copies Timestamp (§8.2.6.1); then `extra` headers (`Allow`, `Unsupported`,
+    /// `Accept`, …), no body.
+    pub fn reply_to(
+        request: &Request,
+        status: u16,
+        reason: &str,
+        to_tag: &str,
+        extra: &[(&str, &str)],
+    ) -> Result<Response, ParseError> {
+        let mut headers: Vec<(&str, &str)> =
+            request.headers.get_all("Via").map(|v| ("Via", v)).collect();
+        let to = request.headers.get("To").unwrap_or_default();
+        let tagged;
+        let to = if request.core.to.tag().is_none() && status > 100 {
+            tagged = format!("{to};tag={to_tag}");
+            tagged.as_str()
+        } else {
+            to
+        };
+        let cseq = format!("{} {}", request.core.cseq.seq, request.core.cseq.method);
+        headers.push(("From", request.headers.get("From").unwrap_or_default()));
+        headers.push(("To", to));
+        headers.push(("Call-ID", &request.core.call_id));
+        headers.push(("CSeq", &cseq));
+        if status == 100 {
+            headers.extend(
+                request
+                    .headers
+                    .get_all("Timestamp")
+                    .map(|v| ("Timestamp", v)),
+            );
+        }
+        headers.extend_from_slice(extra);
+        Response::build(status, reason, &headers, &[])
+    }
+}
+
+impl Request {
+    /// A request from its parts (e.g. a UAC's INVITE or BYE): `headers` in order, a Content-Length for
+    /// `body` written for it. Checked by parsing the result, like [`Response::build`].
+    pub fn build(
+        method: &Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Request, ParseError> {
+        match build(
+            &format!("{method} {uri} SIP/2.0"),
+            headers,
+            body,
+            Kind::Request,
+        )? {
+            Message::Request(r) => Ok(r),
+            Message::Response(_) => Err(ParseError::request(Problem::StartLine(
+                "not a request line",
+            ))),
+        }
+    }
+}
+
+/// Writes a message and parses it back, refusing any CR or LF that would let a caller's text start a
+/// line of its own.
+fn build(
+    start: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+    kind: Kind,
+) -> Result<Message, ParseError> {
+    let unsafe_text = |t: &str| t.contains(['\r', '\n']);
+    if unsafe_text(start)
+        || headers
+            .iter()
+            .any(|(n, v)| unsafe_text(n) || unsafe_text(v))
+    {
+        return Err(match kind {
+            Kind::Request => ParseError::request(Problem::BareLineBreak),
+            Kind::Response => ParseError::response(Problem::BareLineBreak),
+        });
+    }
+    let mut text = format!("{start}\r\n").into_bytes();
+    for (name, value) in headers {
+        if name.eq_ignore_ascii_case("Content-Length") || name.eq_ignore_ascii_case("l") {
+            continue;
+        }
+        text.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    text.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    text.extend_from_slice(body);
+    parse_datagram(&text)
 }
 
 impl Message {
@@ -398,5 +470,139 @@ impl Message {
             Message::Request(r) => &r.body,
             Message::Response(r) => &r.body,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invite() -> Request {
+        let headers = [
+            (
+                "Via",
+                "SIP/2.0/UDP p1.example.com;branch=z9hG4bKp1, SIP/2.0/UDP p2.example.com;branch=z9hG4bKp2",
+            ),
+            ("Via", "SIP/2.0/TCP uac.example.com:5070;branch=z9hG4bKuac"),
+            ("Max-Forwards", "68"),
+            ("From", "\"Expert\" <sip:expert@example.com>;tag=abc"),
+            ("To", "<sip:council@example.org>"),
+            ("Call-ID", "call-1@uac.example.com"),
+            ("CSeq", "7 INVITE"),
+            ("Timestamp", "54.2"),
+            ("Contact", "<sip:expert@uac.example.com:5070;transport=tcp>"),
+            ("Content-Type", "application/sdp"),
+        ];
+        Request::build(
+            &Method::Invite,
+            "sip:council@example.org",
+            &headers,
+            b"v=0\r\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn built_request_round_trips() {
+        let r = invite();
+        assert_eq!(r.core.via.len(), 3);
+        assert_eq!(r.body, b"v=0\r\n");
+        let Message::Request(again) = parse_datagram(&r.to_bytes()).unwrap() else {
+            panic!("not a request")
+        };
+        assert_eq!(again, r);
+        assert!(
+            String::from_utf8(r.to_bytes())
+                .unwrap()
+                .contains("\r\nContent-Length: 5\r\n\r\nv=0\r\n")
+        );
+    }
+
+    #[test]
+    fn reply_copies_per_rfc3261_8_2_6() {
+        let r = invite();
+        let ok = Response::reply_to(
+            &r,
+            200,
+            "OK",
+            "srv1",
+            &[("Contact", "<sip:council@192.0.2.1>")],
+        )
+        .unwrap();
+        assert_eq!(ok.core.via, r.core.via);
+        assert_eq!(
+            ok.headers.get_all("Via").count(),
+            2,
+            "Via lines are copied as they were"
+        );
+        assert_eq!(
+            (ok.core.from.clone(), ok.core.call_id.as_str()),
+            (r.core.from.clone(), "call-1@uac.example.com")
+        );
+        assert_eq!(
+            ok.core.cseq,
+            CSeq {
+                seq: 7,
+                method: Method::Invite
+            }
+        );
+        assert_eq!(ok.core.to.tag(), Some("srv1"));
+        assert_eq!(ok.core.to.uri, r.core.to.uri);
+        assert_eq!(ok.headers.get("Timestamp"), None);
+        assert_eq!(ok.headers.get("Contact"), Some("<sip:council@192.0.2.1>"));
+        // Round trip through bytes.
+        let Message::Response(again) = parse_datagram(&ok.to_bytes()).unwrap() else {
+            panic!("not a response")
+        };
+        assert_eq!(again, ok);
+    }
+
+    #[test]
+    fn trying_has_no_new_tag_but_the_timestamp() {
+        let trying = Response::reply_to(&invite(), 100, "Trying", "srv1", &[]).unwrap();
+        assert_eq!(trying.core.to.tag(), None);
+        assert_eq!(trying.headers.get("Timestamp"), Some("54.2"));
+    }
+
+    #[test]
+    fn an_existing_to_tag_is_kept() {
+        let mut headers: Vec<(&str, &str)> = vec![
+            ("Via", "SIP/2.0/UDP uac.example.com;branch=z9hG4bKbye"),
+            ("From", "<sip:expert@example.com>;tag=abc"),
+            ("To", "<sip:council@example.org>;tag=srv1"),
+            ("Call-ID", "call-1@uac.example.com"),
+            ("CSeq", "8 BYE"),
+        ];
+        let bye = Request::build(&Method::Bye, "sip:council@192.0.2.1", &headers, b"").unwrap();
+        let ok = Response::reply_to(&bye, 200, "OK", "other", &[]).unwrap();
+        assert_eq!(ok.core.to.tag(), Some("srv1"));
+        // And a malformed request cannot be built.
+        headers.push(("CSeq", "9 BYE"));
+        let e = Request::build(&Method::Bye, "sip:council@192.0.2.1", &headers, b"").unwrap_err();
+        assert_eq!(e.problem, Problem::Duplicate("CSeq"));
+    }
+
+    #[test]
+    fn injected_lines_and_bad_status_are_refused() {
+        let r = invite();
+        let e = Response::reply_to(&r, 200, "OK\r\nX-Evil: 1", "t", &[]).unwrap_err();
+        assert_eq!(e.problem, Problem::BareLineBreak);
+        let e = Response::reply_to(&r, 200, "OK", "t", &[("Allow", "INVITE\r\nX-Evil: 1")])
+            .unwrap_err();
+        assert_eq!(e.problem, Problem::BareLineBreak);
+        let e = Response::reply_to(&r, 700, "Too Big", "t", &[]).unwrap_err();
+        assert_eq!(e.problem, Problem::StatusCode);
+        let e = Response::reply_to(&r, 200, "OK", "bad tag", &[]).unwrap_err();
+        assert!(
+            matches!(e.problem, Problem::Header { header: "To", .. }),
+            "{:?}",
+            e.problem
+        );
+    }
+
+    #[test]
+    fn unescape_keeps_stray_percent() {
+        assert_eq!(unescape("a%41%4"), b"aA%4");
+        assert_eq!(unescape("%00%zz"), b"\0%zz");
     }
 }

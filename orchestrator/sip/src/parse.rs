@@ -79,12 +79,11 @@ pub struct ParseError {
 
 impl ParseError {
     pub(crate) fn response(problem: Problem) -> ParseError {
-        ParseError {
-            problem,
-            kind: Some(Kind::Response),
-            method: None,
-            headers: Headers::default(),
-        }
+        error(Some(Kind::Response), None, Headers::default(), problem)
+    }
+
+    pub(crate) fn request(problem: Problem) -> ParseError {
+        error(Some(Kind::Request), None, Headers::default(), problem)
     }
 
     /// The status code to answer with, or `None` when nothing may be sent: a bad response is dropped
