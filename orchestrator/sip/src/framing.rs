@@ -105,6 +105,12 @@ impl StreamDecoder {
             }
             return Ok(None);
         };
+        if end + 4 > self.max_message {
+            // Before the header section is read, so that the outcome does not depend on how it arrived.
+            return Err(FramingError::TooLarge {
+                limit: self.max_message,
+            });
+        }
         let head = &self.buf[..end];
         let length = content_length_of(head)
             .map_err(FramingError::Head)?
