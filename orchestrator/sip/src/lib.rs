@@ -6,12 +6,14 @@
 //! - [`framing`]: Content-Length framing of a byte stream (TCP) into messages.
 //! - [`uas`]: the checks RFC 3261 §8.2 asks of a UAS before it handles a well-formed request
 //!   (405/501, 416, 420, 415, 406, malformed branch), and §8.1.3.3's for responses at a UAC.
+//! - [`transaction`]: RFC 3261 §17 non-INVITE client and server transactions (timers E, F, J, K).
 //!
 //! No sockets, no clocks, no async: the orchestrator's run loop owns those.
 
 pub mod framing;
 pub mod message;
 pub mod parse;
+pub mod transaction;
 pub mod uas;
 
 pub use framing::{Frame, FramingError, StreamDecoder};
