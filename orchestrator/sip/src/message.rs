@@ -1,7 +1,9 @@
 //! The validated message model and its serialisation.
 //!
-//! Every [`Request`] and [`Response`] here came out of [`crate::parse`] (or was built and then re-parsed by
-//! it), so the typed fields (`via`, `cseq`, …) always agree with the header list they were read from.
+//! This crate makes a [`Request`] or [`Response`] only by parsing (`parse_datagram`, the stream framer, or
+//! `build`/`reply_to`, which write and re-parse), so the typed fields (`core.via`, `core.cseq`, …) agree with
+//! the header list they were read from. The fields are public for reading; code that edits `headers` should
+//! re-parse (`parse_datagram(&m.to_bytes())`) rather than patch `core` by hand.
 //! Serialisation writes the header list as received (names canonical, folded lines joined) and a
 //! Content-Length computed from the body, never one copied from elsewhere.
 

@@ -1,9 +1,12 @@
-//! RFC 3261 §17 non-INVITE transactions, sans-IO: the client (§17.1.2, timers E, F, K) and the server
-//! (§17.2.2, timer J). INVITE transactions (timers A–D, G–I) are not written yet.
+//! RFC 3261 §17 transactions, sans-IO, with RFC 6026's corrections for INVITE 2xx:
+//! - non-INVITE client (§17.1.2, timers E, F, K) and server (§17.2.2, timer J);
+//! - INVITE client (§17.1.1, timers A, B, D, M; the ACK for a non-2xx final response) and server
+//!   (§17.2.1, timers G, H, I, L).
 //!
 //! Like str0m: input goes in through `handle_input` (a message received or a response from the transaction
-//! user, each with the instant it happened; a timeout at `now`), output comes out of `poll_output` (bytes to transmit, an event for the
-//! transaction user, the instant of the next timeout, or `Done`). Time is only ever an input.
+//! user, each with the instant it happened; a timeout at `now`), output comes out of `poll_output` (bytes to
+//! transmit, an event for the transaction user, the instant of the next timeout, or `Done`). Time is only
+//! ever an input.
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -80,9 +83,16 @@ fn sent_by(host: &str, port: Option<u16>) -> String {
 /// A transaction's state (§17.1.2.2, §17.2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
+    /// INVITE client: sent, nothing heard.
+    Calling,
+    /// Non-INVITE: sent or received, no response yet.
     Trying,
     Proceeding,
     Completed,
+    /// INVITE server: ACK for a non-2xx final response received.
+    Confirmed,
+    /// INVITE, RFC 6026: a 2xx went by; its retransmission and ACK are the TU's business.
+    Accepted,
     Terminated,
 }
 
@@ -96,6 +106,8 @@ pub enum Event {
     Timeout,
     /// The transport reported a failure.
     TransportError,
+    /// An ACK for a 2xx reached the INVITE server transaction while Accepted (RFC 6026 §8.7): the TU's.
+    Ack(Box<Request>),
 }
 
 /// What the caller must do next.
@@ -323,6 +335,8 @@ impl NonInviteServer {
                 self.state = State::Terminated;
                 self.j_at = None;
             }
+            // States only INVITE transactions have.
+            (State::Calling | State::Confirmed | State::Accepted, _) => {}
         }
     }
 
@@ -334,6 +348,322 @@ impl NonInviteServer {
             (State::Terminated, _) => Output::Done,
             (_, Some(at)) => Output::Timeout(at),
             (_, None) => Output::Wait,
+        }
+    }
+}
+
+/// §17.2.1 (with RFC 6026): an INVITE server transaction. Created when an INVITE arrives that matches no
+/// transaction; the caller hands that INVITE to the TU, which should answer 100 Trying at once (§17.2.1
+/// asks for one within 200 ms unless the TU answers sooner; this type never invents responses).
+#[derive(Debug)]
+pub struct InviteServer {
+    state: State,
+    timers: Timers,
+    reliable: bool,
+    /// The last response sent, retransmitted when the INVITE is (Proceeding) or by timer G (Completed).
+    last: Option<Vec<u8>>,
+    /// Timer G: next retransmission of a non-2xx final response (unreliable transports), and its interval.
+    g_at: Option<Instant>,
+    g_interval: Duration,
+    /// Timer H: give up waiting for the ACK of a non-2xx final response.
+    h_at: Option<Instant>,
+    /// Timer I: how long Confirmed absorbs ACK retransmissions.
+    i_at: Option<Instant>,
+    /// Timer L (RFC 6026): how long Accepted absorbs INVITE retransmissions after a 2xx.
+    l_at: Option<Instant>,
+    out: VecDeque<Output>,
+}
+
+impl InviteServer {
+    pub fn new(reliable: bool, timers: Timers) -> Self {
+        InviteServer {
+            state: State::Proceeding,
+            timers,
+            reliable,
+            last: None,
+            g_at: None,
+            g_interval: timers.t1,
+            h_at: None,
+            i_at: None,
+            l_at: None,
+            out: VecDeque::new(),
+        }
+    }
+
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    pub fn handle_input(&mut self, input: ServerInput) {
+        match (self.state, input) {
+            (State::Terminated, _) => {}
+            (_, ServerInput::TransportError) => {
+                self.out.push_back(Output::Event(Event::TransportError));
+                self.terminate();
+            }
+            (_, ServerInput::Timeout(now)) => self.on_timeout(now),
+            (state, ServerInput::Receive(now, request)) => {
+                match (state, request.method == Method::Ack) {
+                    // The INVITE again: Proceeding and Completed repeat their last response.
+                    (State::Proceeding | State::Completed, false) => {
+                        if let Some(last) = &self.last {
+                            self.out.push_back(Output::Transmit(last.clone()));
+                        }
+                    }
+                    (State::Completed, true) => {
+                        self.state = State::Confirmed;
+                        self.g_at = None;
+                        self.h_at = None;
+                        if self.reliable {
+                            self.terminate();
+                        } else {
+                            self.i_at = Some(now + self.timers.t4);
+                        }
+                    }
+                    (State::Accepted, true) => {
+                        self.out.push_back(Output::Event(Event::Ack(request)))
+                    }
+                    // Accepted absorbs INVITE retransmissions (the TU retransmits its 2xx); Confirmed absorbs ACKs.
+                    _ => {}
+                }
+            }
+            (State::Proceeding, ServerInput::Respond(now, response)) => {
+                let bytes = response.to_bytes();
+                self.out.push_back(Output::Transmit(bytes.clone()));
+                self.last = Some(bytes);
+                match response.status {
+                    100..=199 => {}
+                    200..=299 => {
+                        self.state = State::Accepted;
+                        self.l_at = Some(now + 64 * self.timers.t1);
+                    }
+                    _ => {
+                        self.state = State::Completed;
+                        if !self.reliable {
+                            self.g_at = Some(now + self.timers.t1);
+                        }
+                        self.h_at = Some(now + 64 * self.timers.t1);
+                    }
+                }
+            }
+            // RFC 6026 §8.5: the TU's 2xx retransmissions go out while Accepted.
+            (State::Accepted, ServerInput::Respond(_, response))
+                if (200..300).contains(&response.status) =>
+            {
+                self.out.push_back(Output::Transmit(response.to_bytes()));
+            }
+            // Anything else the TU sends after a final response is discarded.
+            (_, ServerInput::Respond(..)) => {}
+        }
+    }
+
+    fn on_timeout(&mut self, now: Instant) {
+        if self.h_at.is_some_and(|h| now >= h) {
+            // §17.2.1: no ACK came; the TU is told (the transport failed to deliver, in effect).
+            self.out.push_back(Output::Event(Event::Timeout));
+            self.terminate();
+            return;
+        }
+        if [self.i_at, self.l_at]
+            .into_iter()
+            .flatten()
+            .any(|t| now >= t)
+        {
+            self.terminate();
+            return;
+        }
+        if let Some(g) = self.g_at
+            && now >= g
+        {
+            if let Some(last) = &self.last {
+                self.out.push_back(Output::Transmit(last.clone()));
+            }
+            self.g_interval = (self.g_interval * 2).min(self.timers.t2);
+            self.g_at = Some(now + self.g_interval);
+        }
+    }
+
+    fn terminate(&mut self) {
+        self.state = State::Terminated;
+        (self.g_at, self.h_at, self.i_at, self.l_at) = (None, None, None, None);
+    }
+
+    pub fn poll_output(&mut self) -> Output {
+        if let Some(o) = self.out.pop_front() {
+            return o;
+        }
+        let next = [self.g_at, self.h_at, self.i_at, self.l_at]
+            .into_iter()
+            .flatten()
+            .min();
+        match next {
+            Some(at) => Output::Timeout(at),
+            None if self.state == State::Terminated => Output::Done,
+            None => Output::Wait,
+        }
+    }
+}
+
+/// §17.1.1 (with RFC 6026): an INVITE client transaction.
+#[derive(Debug)]
+pub struct InviteClient {
+    state: State,
+    /// The INVITE, for retransmissions and for building the ACK of a non-2xx response.
+    invite: Request,
+    invite_bytes: Vec<u8>,
+    timers: Timers,
+    reliable: bool,
+    /// The ACK sent for a non-2xx final response, resent when that response is.
+    ack: Option<Vec<u8>>,
+    /// Timer A: next INVITE retransmission (unreliable transports; doubles without bound) and its interval.
+    a_at: Option<Instant>,
+    a_interval: Duration,
+    /// Timer B: give up.
+    b_at: Option<Instant>,
+    /// Timer D: how long Completed answers retransmitted final responses with the ACK.
+    d_at: Option<Instant>,
+    /// Timer M (RFC 6026): how long Accepted passes retransmitted 2xx responses up.
+    m_at: Option<Instant>,
+    out: VecDeque<Output>,
+}
+
+impl InviteClient {
+    /// Starts the transaction at `now`: the INVITE is the first output.
+    pub fn new(invite: &Request, reliable: bool, timers: Timers, now: Instant) -> Self {
+        let bytes = invite.to_bytes();
+        InviteClient {
+            state: State::Calling,
+            invite: invite.clone(),
+            invite_bytes: bytes.clone(),
+            timers,
+            reliable,
+            ack: None,
+            a_at: (!reliable).then(|| now + timers.t1),
+            a_interval: timers.t1,
+            b_at: Some(now + 64 * timers.t1),
+            d_at: None,
+            m_at: None,
+            out: VecDeque::from([Output::Transmit(bytes)]),
+        }
+    }
+
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    pub fn handle_input(&mut self, input: ClientInput) {
+        match input {
+            ClientInput::Receive(now, response) => self.on_response(now, response),
+            ClientInput::Timeout(now) => self.on_timeout(now),
+            ClientInput::TransportError => {
+                if self.state != State::Terminated {
+                    self.out.push_back(Output::Event(Event::TransportError));
+                    self.terminate();
+                }
+            }
+        }
+    }
+
+    fn on_response(&mut self, now: Instant, response: Box<Response>) {
+        match (self.state, response.status) {
+            (State::Calling | State::Proceeding, 100..=199) => {
+                self.state = State::Proceeding;
+                self.a_at = None;
+                self.out.push_back(Output::Event(Event::Response(response)));
+            }
+            (State::Calling | State::Proceeding, 200..=299) => {
+                self.state = State::Accepted;
+                (self.a_at, self.b_at) = (None, None);
+                self.m_at = Some(now + 64 * self.timers.t1);
+                self.out.push_back(Output::Event(Event::Response(response)));
+            }
+            (State::Calling | State::Proceeding, _) => {
+                (self.a_at, self.b_at) = (None, None);
+                // The response parsed, so its To is sound; should the ACK still not build, the response
+                // is passed up all the same.
+                if let Some(ack) = self.ack_for(&response) {
+                    self.out.push_back(Output::Transmit(ack.clone()));
+                    self.ack = Some(ack);
+                }
+                self.out.push_back(Output::Event(Event::Response(response)));
+                self.state = State::Completed;
+                if self.reliable {
+                    self.terminate();
+                } else {
+                    // Timer D: at least 32 s on an unreliable transport, zero on a reliable one.
+                    self.d_at = Some(now + Duration::from_secs(32));
+                }
+            }
+            (State::Completed, 300..) => {
+                if let Some(ack) = &self.ack {
+                    self.out.push_back(Output::Transmit(ack.clone()));
+                }
+            }
+            (State::Accepted, 200..=299) => {
+                self.out.push_back(Output::Event(Event::Response(response)))
+            }
+            _ => {}
+        }
+    }
+
+    /// §17.1.1.3: the ACK for a non-2xx final response: the INVITE's Request-URI, top Via, Route, From,
+    /// Call-ID and CSeq number; the response's To (with its tag).
+    fn ack_for(&self, response: &Response) -> Option<Vec<u8>> {
+        let inv = &self.invite;
+        let via = inv.headers.get("Via")?.split(',').next()?.trim();
+        let cseq = format!("{} ACK", inv.core.cseq.seq);
+        let mut headers: Vec<(&str, &str)> = vec![("Via", via), ("Max-Forwards", "70")];
+        headers.extend(inv.headers.get_all("Route").map(|r| ("Route", r)));
+        headers.push(("From", inv.headers.get("From")?));
+        headers.push(("To", response.headers.get("To")?));
+        headers.push(("Call-ID", &inv.core.call_id));
+        headers.push(("CSeq", &cseq));
+        Request::build(&Method::Ack, &inv.uri.text, &headers, b"")
+            .ok()
+            .map(|a| a.to_bytes())
+    }
+
+    fn on_timeout(&mut self, now: Instant) {
+        if self.b_at.is_some_and(|b| now >= b) {
+            self.out.push_back(Output::Event(Event::Timeout));
+            self.terminate();
+            return;
+        }
+        if [self.d_at, self.m_at]
+            .into_iter()
+            .flatten()
+            .any(|t| now >= t)
+        {
+            self.terminate();
+            return;
+        }
+        if let Some(a) = self.a_at
+            && now >= a
+        {
+            self.out
+                .push_back(Output::Transmit(self.invite_bytes.clone()));
+            self.a_interval *= 2;
+            self.a_at = Some(now + self.a_interval);
+        }
+    }
+
+    fn terminate(&mut self) {
+        self.state = State::Terminated;
+        (self.a_at, self.b_at, self.d_at, self.m_at) = (None, None, None, None);
+    }
+
+    pub fn poll_output(&mut self) -> Output {
+        if let Some(o) = self.out.pop_front() {
+            return o;
+        }
+        let next = [self.a_at, self.b_at, self.d_at, self.m_at]
+            .into_iter()
+            .flatten()
+            .min();
+        match next {
+            Some(at) => Output::Timeout(at),
+            None if self.state == State::Terminated => Output::Done,
+            None => Output::Wait,
         }
     }
 }
@@ -521,6 +851,238 @@ mod tests {
         c.handle_input(ClientInput::TransportError);
         assert!(matches!(c.poll_output(), Output::Transmit(_)));
         assert_eq!(c.poll_output(), Output::Event(Event::TransportError));
+        assert_eq!(c.poll_output(), Output::Done);
+    }
+    fn invite() -> Request {
+        let headers = [
+            ("Via", "SIP/2.0/UDP uac.example.com:5070;branch=z9hG4bKi1"),
+            ("Route", "<sip:proxy.example.com;lr>"),
+            ("Max-Forwards", "70"),
+            ("From", "<sip:expert@example.com>;tag=a"),
+            ("To", "<sip:council@example.org>"),
+            ("Call-ID", "i1"),
+            ("CSeq", "4 INVITE"),
+            ("Contact", "<sip:expert@uac.example.com:5070>"),
+            ("Content-Type", "application/sdp"),
+        ];
+        Request::build(
+            &Method::Invite,
+            "sip:council@example.org",
+            &headers,
+            b"v=0\r\n",
+        )
+        .unwrap()
+    }
+
+    fn invite_reply(status: u16) -> Box<Response> {
+        Box::new(Response::reply_to(&invite(), status, "X", "srv", &[]).unwrap())
+    }
+
+    fn ack() -> Box<Request> {
+        let headers = [
+            ("Via", "SIP/2.0/UDP uac.example.com:5070;branch=z9hG4bKi1"),
+            ("From", "<sip:expert@example.com>;tag=a"),
+            ("To", "<sip:council@example.org>;tag=srv"),
+            ("Call-ID", "i1"),
+            ("CSeq", "4 ACK"),
+        ];
+        Box::new(Request::build(&Method::Ack, "sip:council@example.org", &headers, b"").unwrap())
+    }
+
+    #[test]
+    fn invite_server_retransmits_a_final_until_ack_then_waits_timer_i() {
+        let t0 = Instant::now();
+        let mut s = InviteServer::new(false, Timers::default());
+        s.handle_input(ServerInput::Respond(t0, invite_reply(100)));
+        assert_eq!(
+            s.poll_output(),
+            Output::Transmit(invite_reply(100).to_bytes())
+        );
+        s.handle_input(ServerInput::Receive(t0, Box::new(invite())));
+        assert_eq!(
+            s.poll_output(),
+            Output::Transmit(invite_reply(100).to_bytes())
+        );
+        s.handle_input(ServerInput::Respond(t0, invite_reply(486)));
+        assert_eq!(
+            s.poll_output(),
+            Output::Transmit(invite_reply(486).to_bytes())
+        );
+        assert_eq!(s.state(), State::Completed);
+        // Timer G: 0.5, 1.5, 3.5, 7.5 s (doubling from T1, capped at T2 = 4 s).
+        let mut sent = Vec::new();
+        let mut now = t0;
+        while let Output::Timeout(at) = s.poll_output() {
+            if at - t0 > Duration::from_secs(8) {
+                break;
+            }
+            now = at;
+            s.handle_input(ServerInput::Timeout(now));
+            while let Output::Transmit(_) = s.poll_output() {
+                sent.push((now - t0).as_millis());
+            }
+        }
+        assert_eq!(sent, [500, 1500, 3500, 7500]);
+        s.handle_input(ServerInput::Receive(now, ack()));
+        assert_eq!(s.state(), State::Confirmed);
+        assert_eq!(
+            s.poll_output(),
+            Output::Timeout(now + Duration::from_secs(5))
+        );
+        s.handle_input(ServerInput::Receive(now, ack()));
+        assert_eq!(
+            s.poll_output(),
+            Output::Timeout(now + Duration::from_secs(5))
+        );
+        s.handle_input(ServerInput::Timeout(now + Duration::from_secs(5)));
+        assert_eq!(s.poll_output(), Output::Done);
+    }
+
+    #[test]
+    fn invite_server_without_ack_times_out_at_timer_h() {
+        let t0 = Instant::now();
+        let mut s = InviteServer::new(false, Timers::default());
+        s.handle_input(ServerInput::Respond(t0, invite_reply(603)));
+        let mut transmissions = 0;
+        let mut timed_out = false;
+        loop {
+            match s.poll_output() {
+                Output::Transmit(_) => transmissions += 1,
+                Output::Event(Event::Timeout) => timed_out = true,
+                Output::Timeout(at) => s.handle_input(ServerInput::Timeout(at)),
+                Output::Done => break,
+                other => panic!("{other:?}"),
+            }
+        }
+        // The 603 and its 10 retransmissions (0.5 … 31.5 s), then timer H at 32 s.
+        assert_eq!(transmissions, 11);
+        assert!(timed_out);
+    }
+
+    #[test]
+    fn invite_server_after_2xx_leaves_retransmission_to_the_tu() {
+        let t0 = Instant::now();
+        let mut s = InviteServer::new(false, Timers::default());
+        s.handle_input(ServerInput::Respond(t0, invite_reply(200)));
+        assert!(matches!(s.poll_output(), Output::Transmit(_)));
+        assert_eq!(s.state(), State::Accepted);
+        // The INVITE again is absorbed; the TU's own 2xx retransmission goes out; its ACK goes up.
+        s.handle_input(ServerInput::Receive(t0, Box::new(invite())));
+        assert_eq!(
+            s.poll_output(),
+            Output::Timeout(t0 + Duration::from_secs(32))
+        );
+        s.handle_input(ServerInput::Respond(t0, invite_reply(200)));
+        assert!(matches!(s.poll_output(), Output::Transmit(_)));
+        s.handle_input(ServerInput::Receive(t0, ack()));
+        assert_eq!(s.poll_output(), Output::Event(Event::Ack(ack())));
+        s.handle_input(ServerInput::Timeout(t0 + Duration::from_secs(32)));
+        assert_eq!(s.poll_output(), Output::Done);
+    }
+
+    #[test]
+    fn invite_server_over_tcp_ends_on_ack() {
+        let t0 = Instant::now();
+        let mut s = InviteServer::new(true, Timers::default());
+        s.handle_input(ServerInput::Respond(t0, invite_reply(486)));
+        assert!(matches!(s.poll_output(), Output::Transmit(_)));
+        assert_eq!(
+            s.poll_output(),
+            Output::Timeout(t0 + Duration::from_secs(32)),
+            "timer H only"
+        );
+        s.handle_input(ServerInput::Receive(t0, ack()));
+        assert_eq!(s.poll_output(), Output::Done);
+    }
+
+    /// Over UDP with no answer: 7 INVITEs at 0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s, timeout at 32 s.
+    #[test]
+    fn invite_client_retransmits_then_times_out_at_timer_b() {
+        let t0 = Instant::now();
+        let mut c = InviteClient::new(&invite(), false, Timers::default(), t0);
+        let mut sent = Vec::new();
+        let mut now = t0;
+        let mut timed_out = false;
+        loop {
+            match c.poll_output() {
+                Output::Transmit(_) => sent.push((now - t0).as_millis()),
+                Output::Event(Event::Timeout) => {
+                    timed_out = true;
+                    assert_eq!((now - t0).as_millis(), 32_000);
+                }
+                Output::Timeout(at) => {
+                    now = at;
+                    c.handle_input(ClientInput::Timeout(at));
+                }
+                Output::Done => break,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(sent, [0, 500, 1500, 3500, 7500, 15500, 31500]);
+        assert!(timed_out);
+    }
+
+    #[test]
+    fn invite_client_acks_a_failure_and_repeats_the_ack() {
+        let t0 = Instant::now();
+        let mut c = InviteClient::new(&invite(), false, Timers::default(), t0);
+        assert!(matches!(c.poll_output(), Output::Transmit(_)));
+        c.handle_input(ClientInput::Receive(t0, invite_reply(180)));
+        assert!(matches!(c.poll_output(), Output::Event(Event::Response(r)) if r.status == 180));
+        assert_eq!(
+            c.poll_output(),
+            Output::Timeout(t0 + Duration::from_secs(32)),
+            "no timer A once Proceeding"
+        );
+        c.handle_input(ClientInput::Receive(t0, invite_reply(486)));
+        let Output::Transmit(ack) = c.poll_output() else {
+            panic!("no ACK")
+        };
+        let Ok(Message::Request(ack)) = parse_datagram(&ack) else {
+            panic!("bad ACK")
+        };
+        assert_eq!(ack.method, Method::Ack);
+        assert_eq!(ack.uri.text, "sip:council@example.org");
+        assert_eq!(
+            ack.core.cseq,
+            crate::CSeq {
+                seq: 4,
+                method: Method::Ack
+            }
+        );
+        assert_eq!(ack.core.to.tag(), Some("srv"));
+        assert_eq!(ack.core.via, invite().core.via);
+        assert_eq!(ack.headers.get("Route"), Some("<sip:proxy.example.com;lr>"));
+        assert!(matches!(c.poll_output(), Output::Event(Event::Response(r)) if r.status == 486));
+        assert_eq!(c.state(), State::Completed);
+        c.handle_input(ClientInput::Receive(t0, invite_reply(486)));
+        assert_eq!(c.poll_output(), Output::Transmit(ack.to_bytes()));
+        assert_eq!(
+            c.poll_output(),
+            Output::Timeout(t0 + Duration::from_secs(32)),
+            "timer D"
+        );
+        c.handle_input(ClientInput::Timeout(t0 + Duration::from_secs(32)));
+        assert_eq!(c.poll_output(), Output::Done);
+    }
+
+    #[test]
+    fn invite_client_passes_every_2xx_up_until_timer_m() {
+        let t0 = Instant::now();
+        let mut c = InviteClient::new(&invite(), false, Timers::default(), t0);
+        assert!(matches!(c.poll_output(), Output::Transmit(_)));
+        for _ in 0..2 {
+            c.handle_input(ClientInput::Receive(t0, invite_reply(200)));
+            assert!(
+                matches!(c.poll_output(), Output::Event(Event::Response(r)) if r.status == 200)
+            );
+        }
+        assert_eq!(c.state(), State::Accepted);
+        assert_eq!(
+            c.poll_output(),
+            Output::Timeout(t0 + Duration::from_secs(32))
+        );
+        c.handle_input(ClientInput::Timeout(t0 + Duration::from_secs(32)));
         assert_eq!(c.poll_output(), Output::Done);
     }
 }
