@@ -257,23 +257,11 @@ impl Ua {
         let Some(status) = e.status() else {
             return;
         };
-        // Answer with what could be read of the request (RFC 3261 §8.2.6 needs Via, From, To, Call-ID, CSeq).
-        let mut headers: Vec<(&str, &str)> = Vec::new();
-        for name in ["Via", "From", "To", "Call-ID", "CSeq"] {
-            for v in e.headers.get_all(name) {
-                headers.push((name, v));
-            }
-        }
-        if !headers.iter().any(|(n, _)| *n == "Via") {
-            // Nowhere to send it per §18.2.2; over TCP the connection is the way back, over UDP the source.
-            tracing::debug!(%peer.addr, "unanswerable malformed request: {e}");
-        }
-        let reason = e.reason();
-        if let Ok(r) = Response::build(status, &reason, &headers, &[]) {
-            self.send(peer, r.to_bytes());
-        } else if let Ok(r) = Response::build(status, &reason, &[], &[]) {
-            self.send(peer, r.to_bytes());
-        }
+        // Answer with what could be read of the request (§8.2.6 needs Via, From, To, Call-ID, CSeq), copied as
+        // it was: a malformed header must not stop the answer.
+        let tag = self.token();
+        let bytes = raw_response(&e.headers, status, &e.reason(), &tag, &[]);
+        self.send(peer, bytes);
     }
 
     fn reply(
@@ -285,24 +273,36 @@ impl Ua {
         tag: &str,
         extra: &[(&str, &str)],
     ) {
-        match Response::reply_to(req, status, reason, tag, extra) {
-            Ok(r) => self.send(peer, r.to_bytes()),
-            Err(e) => tracing::warn!("cannot build a {status}: {e}"),
-        }
+        let bytes = response_bytes(req, status, reason, tag, extra);
+        self.send(peer, bytes);
     }
 
     /// Answers a non-INVITE request through a server transaction (so retransmissions get the same answer).
-    fn reply_non_invite(&mut self, now: Instant, peer: Peer, req: &Request, response: Response) {
-        match Key::of_request(req) {
-            Some(key) => {
-                let mut server = NonInviteServer::new(peer.reliable(), self.config.timers);
-                server.handle_input(ServerInput::Respond(now, Box::new(response)));
-                self.drain_server(peer, &mut server);
-                if !matches!(server.poll_output(), transaction::Output::Done) {
-                    self.servers.insert(key, (peer, server));
-                }
-            }
-            None => self.send(peer, response.to_bytes()),
+    #[allow(clippy::too_many_arguments)]
+    fn reply_non_invite(
+        &mut self,
+        now: Instant,
+        peer: Peer,
+        req: &Request,
+        status: u16,
+        reason: &str,
+        tag: &str,
+        extra: &[(&str, &str)],
+    ) {
+        let bytes = response_bytes(req, status, reason, tag, extra);
+        // The transaction takes a parsed response; ours parse unless the request's own headers were odd (RFC
+        // 4475 sends such on purpose), and those go out without a transaction.
+        let (Some(key), Ok(Message::Response(response))) =
+            (Key::of_request(req), council_sip::parse_datagram(&bytes))
+        else {
+            self.send(peer, bytes);
+            return;
+        };
+        let mut server = NonInviteServer::new(peer.reliable(), self.config.timers);
+        server.handle_input(ServerInput::Respond(now, Box::new(response)));
+        self.drain_server(peer, &mut server);
+        if !matches!(server.poll_output(), transaction::Output::Done) {
+            self.servers.insert(key, (peer, server));
         }
     }
 
@@ -317,11 +317,12 @@ impl Ua {
         if req.method != Method::Invite
             && req.method != Method::Ack
             && let Some(key) = Key::of_request(&req)
-            && let Some((p, mut server)) = self.servers.remove(&key)
+            && let Some((_, mut server)) = self.servers.remove(&key)
         {
+            // The answer goes where the retransmission came from (a NAT may have moved the sender).
             server.handle_input(ServerInput::Receive(now, Box::new(req)));
-            self.drain_server(p, &mut server);
-            self.servers.insert(key, (p, server));
+            self.drain_server(peer, &mut server);
+            self.servers.insert(key, (peer, server));
             return;
         }
         match uas::inspect_request(&req, &self.policy) {
@@ -335,12 +336,10 @@ impl Ua {
                 let extra: Vec<(&str, &str)> =
                     headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
                 let tag = self.token();
-                if let Ok(r) = Response::reply_to(&req, status, reason, &tag, &extra) {
-                    if req.method == Method::Invite {
-                        self.send(peer, r.to_bytes());
-                    } else {
-                        self.reply_non_invite(now, peer, &req, r);
-                    }
+                if req.method == Method::Invite {
+                    self.reply(peer, &req, status, reason, &tag, &extra);
+                } else {
+                    self.reply_non_invite(now, peer, &req, status, reason, &tag, &extra);
                 }
                 return;
             }
@@ -353,25 +352,16 @@ impl Ua {
             Method::Options => {
                 let tag = self.token();
                 let allow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
-                if let Ok(r) = Response::reply_to(
-                    &req,
-                    200,
-                    "OK",
-                    &tag,
-                    &[
-                        ("Allow", allow),
-                        ("Accept", "application/sdp"),
-                        ("Supported", ""),
-                    ],
-                ) {
-                    self.reply_non_invite(now, peer, &req, r);
-                }
+                let extra = [
+                    ("Allow", allow),
+                    ("Accept", "application/sdp"),
+                    ("Supported", ""),
+                ];
+                self.reply_non_invite(now, peer, &req, 200, "OK", &tag, &extra);
             }
             _ => {
                 let tag = self.token();
-                if let Ok(r) = Response::reply_to(&req, 501, "Not Implemented", &tag, &[]) {
-                    self.reply_non_invite(now, peer, &req, r);
-                }
+                self.reply_non_invite(now, peer, &req, 501, "Not Implemented", &tag, &[]);
             }
         }
     }
@@ -692,18 +682,20 @@ impl Ua {
     fn bye(&mut self, now: Instant, peer: Peer, req: Request) {
         let Some(no) = self.dialog_of(&req) else {
             let tag = self.token();
-            if let Ok(r) =
-                Response::reply_to(&req, 481, "Call/Transaction Does Not Exist", &tag, &[])
-            {
-                self.reply_non_invite(now, peer, &req, r);
-            }
+            self.reply_non_invite(
+                now,
+                peer,
+                &req,
+                481,
+                "Call/Transaction Does Not Exist",
+                &tag,
+                &[],
+            );
             return;
         };
         let call = self.end(no, "bye", now);
         let tag = call.map(|c| c.local_tag).unwrap_or_default();
-        if let Ok(r) = Response::reply_to(&req, 200, "OK", &tag, &[]) {
-            self.reply_non_invite(now, peer, &req, r);
-        }
+        self.reply_non_invite(now, peer, &req, 200, "OK", &tag, &[]);
     }
 
     fn cancel(&mut self, now: Instant, peer: Peer, req: Request) {
@@ -724,9 +716,7 @@ impl Ua {
         } else {
             (481, "Call/Transaction Does Not Exist")
         };
-        if let Ok(r) = Response::reply_to(&req, status, reason, &tag, &[]) {
-            self.reply_non_invite(now, peer, &req, r);
-        }
+        self.reply_non_invite(now, peer, &req, status, reason, &tag, &[]);
         if let Some((no, CallState::Starting)) = target
             && let Some(call) = self.end(no, "cancel", now)
         {
@@ -871,6 +861,50 @@ impl Ua {
             }
         }
     }
+}
+
+/// A response to `req` per RFC 3261 §8.2.6 ([`Response::reply_to`]); if the request's own headers are too odd
+/// for that (RFC 4475 sends such on purpose), the same headers copied verbatim.
+fn response_bytes(
+    req: &Request,
+    status: u16,
+    reason: &str,
+    tag: &str,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    match Response::reply_to(req, status, reason, tag, extra) {
+        Ok(r) => r.to_bytes(),
+        Err(_) => raw_response(&req.headers, status, reason, tag, extra),
+    }
+}
+
+/// A response that copies Via, From, To, Call-ID and CSeq from `headers` as they are (adding a To tag to a final
+/// response), for requests whose headers do not parse: the answer still reaches the sender and names the
+/// problem. Nothing that could break a line is copied.
+fn raw_response(
+    headers: &council_sip::Headers,
+    status: u16,
+    reason: &str,
+    tag: &str,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    let clean = |t: &str| t.replace(['\r', '\n'], " ");
+    let mut out = format!("SIP/2.0 {status} {}\r\n", clean(reason));
+    for name in ["Via", "From", "To", "Call-ID", "CSeq"] {
+        for value in headers.get_all(name) {
+            let value = clean(value);
+            if name == "To" && status > 100 && !value.contains("tag=") {
+                out.push_str(&format!("To: {value};tag={tag}\r\n"));
+            } else {
+                out.push_str(&format!("{name}: {value}\r\n"));
+            }
+        }
+    }
+    for (name, value) in extra {
+        out.push_str(&format!("{}: {}\r\n", clean(name), clean(value)));
+    }
+    out.push_str("Content-Length: 0\r\n\r\n");
+    out.into_bytes()
 }
 
 #[cfg(test)]
