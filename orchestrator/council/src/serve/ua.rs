@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use council_sdp::{LocalMedia, Negotiated, SessionVersion};
 use council_sip::transaction::{
-    self, ClientInput, Key, NonInviteClient, NonInviteServer, ServerInput, Timers,
+    self, ClientInput, InviteClient, Key, NonInviteClient, NonInviteServer, ServerInput, Timers,
 };
 use council_sip::uas::{self, UasPolicy, Verdict};
 use council_sip::{Message, Method, ParseError, Request, Response};
@@ -70,8 +70,9 @@ pub enum Input {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     Send(Peer, Vec<u8>),
-    /// Start the call's media per the negotiation; answer with `MediaStarted` or `MediaFailed`.
-    StartMedia(CallNo, Box<Negotiated>),
+    /// Start the call's media per the negotiation, receiving on this port (0: any free one); answer with
+    /// `MediaStarted` or `MediaFailed`.
+    StartMedia(CallNo, Box<Negotiated>, u16),
     StopMedia(CallNo),
     Witness(&'static str, Map<String, Value>),
 }
@@ -137,6 +138,31 @@ struct Call {
     to: String,
     local_cseq: u32,
     started: Instant,
+    /// We placed the call (our From, their To); otherwise they did.
+    uac: bool,
+}
+
+/// A call we are placing, until its final response.
+#[derive(Debug)]
+struct Outgoing {
+    peer: Peer,
+    invite: Request,
+    client: InviteClient,
+    branch: String,
+    /// Our From (with our tag) and their To, as sent.
+    from: String,
+    to: String,
+    call_id: String,
+    local_tag: String,
+    local: LocalMedia,
+    version: SessionVersion,
+    /// A provisional response came: a CANCEL may be sent (§9.1).
+    proceeding: bool,
+    /// Cancelled before any provisional response: the CANCEL waits for one.
+    cancel_pending: bool,
+    /// A final non-2xx response came: kept only while the transaction ACKs its retransmissions (timer D).
+    failed: bool,
+    started: Instant,
 }
 
 /// Per-source token bucket.
@@ -156,6 +182,9 @@ pub struct Ua {
     dialogs: HashMap<(String, String), CallNo>,
     servers: HashMap<Key, (Peer, NonInviteServer)>,
     clients: HashMap<String, (Peer, NonInviteClient)>,
+    outgoing: HashMap<CallNo, Outgoing>,
+    /// The ACK of each call we placed, for retransmitted 2xx responses.
+    acks: HashMap<CallNo, Vec<u8>>,
     buckets: HashMap<IpAddr, Bucket>,
     out: VecDeque<Output>,
     next_call: CallNo,
@@ -181,6 +210,8 @@ impl Ua {
             dialogs: HashMap::new(),
             servers: HashMap::new(),
             clients: HashMap::new(),
+            outgoing: HashMap::new(),
+            acks: HashMap::new(),
             buckets: HashMap::new(),
             out: VecDeque::new(),
             next_call: 1,
@@ -196,7 +227,20 @@ impl Ua {
 
     /// Calls in progress.
     pub fn calls(&self) -> usize {
-        self.calls.len()
+        self.calls.len() + self.outgoing.values().filter(|o| !o.failed).count()
+    }
+
+    /// Client transactions still waiting for their final response (a BYE or CANCEL of ours).
+    pub fn pending_requests(&self) -> usize {
+        self.clients
+            .values()
+            .filter(|(_, c)| {
+                matches!(
+                    c.state(),
+                    transaction::State::Trying | transaction::State::Proceeding
+                )
+            })
+            .count()
     }
 
     /// Transactions held (server and client), for leak checks.
@@ -232,6 +276,11 @@ impl Ua {
         }
         for (_, c) in self.clients.values_mut() {
             if let transaction::Output::Timeout(t) = c.poll_output() {
+                earliest(t);
+            }
+        }
+        for o in self.outgoing.values_mut() {
+            if let transaction::Output::Timeout(t) = o.client.poll_output() {
                 earliest(t);
             }
         }
@@ -501,11 +550,12 @@ impl Ua {
             remote_target,
             local_cseq: 1,
             started: now,
+            uac: false,
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
         self.out
-            .push_back(Output::StartMedia(no, Box::new(negotiated)));
+            .push_back(Output::StartMedia(no, Box::new(negotiated), 0));
     }
 
     /// The SDP answer of a call, with its media port.
@@ -560,7 +610,7 @@ impl Ua {
             return;
         };
         call.local_port = port;
-        if call.state == CallState::Starting {
+        if call.state == CallState::Starting || call.uac {
             self.stats.answered += 1;
             let fields = object(json!({
                 "call": call.call_id,
@@ -575,7 +625,9 @@ impl Ua {
             }));
             self.out
                 .push_back(Output::Witness(council_witness::kind::CALL_BRIDGED, fields));
-            self.send_ok(now, no);
+            if !call.uac {
+                self.send_ok(now, no);
+            }
         }
     }
 
@@ -661,6 +713,7 @@ impl Ua {
     }
 
     fn end(&mut self, no: CallNo, why: &str, now: Instant) -> Option<Call> {
+        self.acks.remove(&no);
         let call = self.calls.remove(&no)?;
         self.dialogs
             .remove(&(call.call_id.clone(), call.remote_tag.clone()));
@@ -754,11 +807,17 @@ impl Ua {
             call.peer.transport(),
             self.config.contact
         );
-        // We are the UAS: our From is their To (with our tag), our To is their From.
-        let from = if call.to.contains(";tag=") {
-            call.to.clone()
+        // As the UAS our From is their To (with our tag) and our To their From; as the UAC both are as sent
+        // and answered (`to` carries their tag).
+        let (from, to) = if call.uac {
+            (call.from.clone(), call.to.clone())
+        } else if call.to.contains(";tag=") {
+            (call.to.clone(), call.from.clone())
         } else {
-            format!("{};tag={}", call.to, call.local_tag)
+            (
+                format!("{};tag={}", call.to, call.local_tag),
+                call.from.clone(),
+            )
         };
         let cseq = format!("{} BYE", call.local_cseq);
         let contact = self.contact(call.peer);
@@ -766,7 +825,7 @@ impl Ua {
             ("Via", via.as_str()),
             ("Max-Forwards", "70"),
             ("From", from.as_str()),
-            ("To", call.from.as_str()),
+            ("To", to.as_str()),
             ("Call-ID", call.call_id.as_str()),
             ("CSeq", cseq.as_str()),
             ("Contact", contact.as_str()),
@@ -784,6 +843,249 @@ impl Ua {
         }
     }
 
+    /// Places a call to `target` (a SIP URI) at `peer` from `from_uri`, offering `local` media (its port must
+    /// be one the run loop reserved). The media session starts (`Output::StartMedia`) once the callee answers.
+    pub fn place_call(
+        &mut self,
+        now: Instant,
+        peer: Peer,
+        target: &str,
+        from_uri: &str,
+        local: LocalMedia,
+    ) -> Result<CallNo, council_sip::ParseError> {
+        let no = self.next_call;
+        self.next_call += 1;
+        let local_tag = self.token();
+        let branch = format!("{}{}", uas::MAGIC_COOKIE, self.token());
+        let call_id = format!("{}@{}", self.token(), self.config.contact.ip());
+        let version = SessionVersion {
+            id: u64::from(self.run_id) << 32 | no,
+            version: 1,
+        };
+        let offer = council_sdp::offer(&local, version);
+        let via = format!(
+            "SIP/2.0/{} {};branch={branch}",
+            peer.transport(),
+            self.config.contact
+        );
+        let from = format!("<{from_uri}>;tag={local_tag}");
+        let to = format!("<{target}>");
+        let contact = self.contact(peer);
+        let invite = Request::build(
+            &Method::Invite,
+            target,
+            &[
+                ("Via", via.as_str()),
+                ("Max-Forwards", "70"),
+                ("From", from.as_str()),
+                ("To", to.as_str()),
+                ("Call-ID", call_id.as_str()),
+                ("CSeq", "1 INVITE"),
+                ("Contact", contact.as_str()),
+                ("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                ("Content-Type", "application/sdp"),
+            ],
+            offer.as_bytes(),
+        )?;
+        let mut client = InviteClient::new(&invite, peer.reliable(), self.config.timers, now);
+        while let transaction::Output::Transmit(b) = client.poll_output() {
+            self.send(peer, b);
+        }
+        self.outgoing.insert(
+            no,
+            Outgoing {
+                peer,
+                invite,
+                client,
+                branch,
+                from,
+                to,
+                call_id,
+                local_tag,
+                local,
+                version,
+                proceeding: false,
+                cancel_pending: false,
+                failed: false,
+                started: now,
+            },
+        );
+        Ok(no)
+    }
+
+    /// Ends a call we placed or answered: CANCEL while it is unanswered (once a provisional response came),
+    /// BYE once it is established.
+    pub fn end_call(&mut self, now: Instant, no: CallNo) {
+        if let Some(o) = self.outgoing.get_mut(&no) {
+            if o.proceeding {
+                self.send_cancel(now, no);
+            } else {
+                o.cancel_pending = true;
+            }
+            return;
+        }
+        self.hang_up(now, no, "local");
+    }
+
+    fn send_cancel(&mut self, now: Instant, no: CallNo) {
+        let Some(o) = self.outgoing.get(&no) else {
+            return;
+        };
+        // §9.1: same Request-URI, Call-ID, From, To (no tag), top Via and CSeq number as the INVITE.
+        let via = o.invite.headers.get("Via").unwrap_or_default().to_owned();
+        let headers = [
+            ("Via", via.as_str()),
+            ("Max-Forwards", "70"),
+            ("From", o.from.as_str()),
+            ("To", o.to.as_str()),
+            ("Call-ID", o.call_id.as_str()),
+            ("CSeq", "1 CANCEL"),
+        ];
+        let (peer, branch) = (o.peer, o.branch.clone());
+        match Request::build(&Method::Cancel, &o.invite.uri.text, &headers, &[]) {
+            Ok(cancel) => {
+                let mut client =
+                    NonInviteClient::new(&cancel, peer.reliable(), self.config.timers, now);
+                self.drain_client(peer, &mut client);
+                self.clients
+                    .insert(format!("{branch}/CANCEL"), (peer, client));
+            }
+            Err(e) => tracing::warn!("cannot build a CANCEL: {e}"),
+        }
+    }
+
+    fn outgoing_response(&mut self, now: Instant, no: CallNo, resp: Response) {
+        let Some(mut o) = self.outgoing.remove(&no) else {
+            return;
+        };
+        o.client
+            .handle_input(ClientInput::Receive(now, Box::new(resp)));
+        let mut finals = Vec::new();
+        loop {
+            match o.client.poll_output() {
+                transaction::Output::Transmit(b) => self.send(o.peer, b),
+                transaction::Output::Event(transaction::Event::Response(r)) => finals.push(r),
+                transaction::Output::Event(_) => finals.clear(),
+                _ => break,
+            }
+        }
+        let mut placed = Some(o);
+        for r in finals {
+            let Some(o) = placed.take() else { break };
+            if r.status < 200 {
+                let cancel = !o.proceeding && o.cancel_pending;
+                placed = Some(Outgoing {
+                    proceeding: true,
+                    ..o
+                });
+                if cancel {
+                    self.outgoing.insert(no, placed.take().expect("just set"));
+                    self.send_cancel(now, no);
+                    placed = self.outgoing.remove(&no);
+                }
+            } else if r.status < 300 {
+                self.answered(now, no, o, &r);
+            } else {
+                self.stats.rejected += 1;
+                let fields = object(json!({
+                    "call": o.call_id,
+                    "protocol": "sip",
+                    "why": format!("{} {}", r.status, r.reason),
+                    "seconds": now.duration_since(o.started).as_secs_f64().round(),
+                }));
+                self.out.push_back(Output::Witness(
+                    council_witness::kind::CALL_RELEASED,
+                    fields,
+                ));
+                placed = Some(Outgoing { failed: true, ..o });
+            }
+        }
+        if let Some(o) = placed {
+            self.outgoing.insert(no, o);
+        }
+    }
+
+    /// A 2xx to a call we placed: ACK it, read the answer, start the media, and keep the dialog.
+    fn answered(&mut self, now: Instant, no: CallNo, o: Outgoing, r: &Response) {
+        let remote_tag = r.core.to.tag().unwrap_or_default().to_owned();
+        let remote_target = r
+            .core
+            .contact
+            .iter()
+            .flatten()
+            .next()
+            .map_or_else(|| o.invite.uri.text.clone(), |c| c.uri.text.clone());
+        let to = r.headers.get("To").unwrap_or(&o.to).to_owned();
+        // §13.2.2.4: the ACK of a 2xx is its own transaction, to the remote target, with the INVITE's CSeq
+        // number.
+        let branch = format!("{}{}", uas::MAGIC_COOKIE, self.token());
+        let via = format!(
+            "SIP/2.0/{} {};branch={branch}",
+            o.peer.transport(),
+            self.config.contact
+        );
+        let ack = Request::build(
+            &Method::Ack,
+            &remote_target,
+            &[
+                ("Via", via.as_str()),
+                ("Max-Forwards", "70"),
+                ("From", o.from.as_str()),
+                ("To", to.as_str()),
+                ("Call-ID", o.call_id.as_str()),
+                ("CSeq", "1 ACK"),
+            ],
+            &[],
+        );
+        if let Ok(ack) = &ack {
+            let bytes = ack.to_bytes();
+            self.send(o.peer, bytes.clone());
+            self.acks.insert(no, bytes);
+        }
+        let negotiated = council_sdp::accept_answer(&r.body, &o.local);
+        let o_port = o.local.port;
+        let call = Call {
+            no,
+            peer: o.peer,
+            call_id: o.call_id.clone(),
+            remote_tag: remote_tag.clone(),
+            local_tag: o.local_tag.clone(),
+            invite: o.invite,
+            invite_key: None,
+            state: CallState::Confirmed,
+            negotiated: negotiated.clone().unwrap_or(Negotiated {
+                codec: council_sdp::Codec::Pcmu,
+                payload_type: 0,
+                remote: None,
+                ptime_ms: 20,
+                g729_annexb: false,
+                telephone_event: None,
+                direction: council_sdp::Direction::Inactive,
+            }),
+            version: o.version,
+            local_port: o.local.port,
+            last_response: None,
+            retransmit: None,
+            remote_target,
+            from: o.from,
+            to,
+            local_cseq: 2,
+            started: o.started,
+            uac: true,
+        };
+        self.dialogs.insert((call.call_id.clone(), remote_tag), no);
+        self.calls.insert(no, call);
+        match negotiated {
+            Ok(n) => self
+                .out
+                .push_back(Output::StartMedia(no, Box::new(n), o_port)),
+            Err(e) => {
+                tracing::warn!("the answer is not acceptable: {e}");
+                self.hang_up(now, no, "bad-answer");
+            }
+        }
+    }
+
     fn response(&mut self, now: Instant, _peer: Peer, resp: Response) {
         let Some(branch) = resp
             .core
@@ -793,6 +1095,40 @@ impl Ua {
             .map(str::to_owned)
         else {
             return;
+        };
+        if resp.core.cseq.method == Method::Invite
+            && let Some(no) = self
+                .outgoing
+                .iter()
+                .find(|(_, o)| o.branch == branch)
+                .map(|(no, _)| *no)
+        {
+            return self.outgoing_response(now, no, resp);
+        }
+        if resp.core.cseq.method == Method::Invite
+            && let Some(no) = self
+                .dialogs
+                .get(&(
+                    resp.core.call_id.clone(),
+                    resp.core.to.tag().unwrap_or_default().to_owned(),
+                ))
+                .copied()
+            && resp.status >= 200
+            && resp.status < 300
+        {
+            // A retransmitted 2xx of a call we placed: the ACK again (§13.2.2.4).
+            if let Some(ack) = self.acks.get(&no).cloned()
+                && let Some(call) = self.calls.get(&no)
+            {
+                let peer = call.peer;
+                self.send(peer, ack);
+            }
+            return;
+        }
+        let branch = if resp.core.cseq.method == Method::Cancel {
+            format!("{branch}/CANCEL")
+        } else {
+            branch
         };
         if let Some((p, mut client)) = self.clients.remove(&branch) {
             client.handle_input(ClientInput::Receive(now, Box::new(resp)));
@@ -814,6 +1150,33 @@ impl Ua {
     }
 
     fn timeout(&mut self, now: Instant) {
+        let placing: Vec<CallNo> = self.outgoing.keys().copied().collect();
+        for no in placing {
+            let Some(mut o) = self.outgoing.remove(&no) else {
+                continue;
+            };
+            o.client.handle_input(ClientInput::Timeout(now));
+            let mut gone = false;
+            loop {
+                match o.client.poll_output() {
+                    transaction::Output::Transmit(b) => self.send(o.peer, b),
+                    transaction::Output::Event(transaction::Event::Timeout) => {
+                        // Timer B: nobody answered.
+                        self.stats.rejected += 1;
+                        gone = true;
+                    }
+                    transaction::Output::Event(_) => {}
+                    transaction::Output::Done => {
+                        gone = true;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            if !gone {
+                self.outgoing.insert(no, o);
+            }
+        }
         // 2xx retransmissions; a call whose 2xx was never acknowledged is ended with a BYE.
         let due: Vec<CallNo> = self
             .calls
@@ -980,7 +1343,7 @@ mod tests {
         ua.handle(Input::Message(t0, peer(), invite("c1", "z9hG4bK1")));
         let (sent, other) = drain(&mut ua);
         assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [100, 180]);
-        let Output::StartMedia(no, n) = &other[0] else {
+        let Output::StartMedia(no, n, _) = &other[0] else {
             panic!("{other:?}")
         };
         assert_eq!(n.remote, Some("127.0.0.1:6000".parse().unwrap()));
