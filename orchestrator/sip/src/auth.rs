@@ -648,7 +648,13 @@ impl Secret {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthResult {
     /// Go on: `user` proved they know the secret, for this request and a nonce of ours still fresh.
-    Authenticated { user: String },
+    /// `nonce` and `nc` (`None` in the RFC 2069 form) are what a caller keeping state needs for replay
+    /// protection: accept each `nc` of a nonce once, increasing (RFC 7616 §3.4.5); this module does not.
+    Authenticated {
+        user: String,
+        nonce: String,
+        nc: Option<u32>,
+    },
     /// 401 with [`Challenger::challenge`]`(now, false)`: no credentials for our realm, a scheme other than
     /// Digest, an algorithm we do not offer, or an `opaque` not ours (an answer to someone else's challenge).
     Challenge,
@@ -902,6 +908,8 @@ impl Challenger {
         if fresh {
             AuthResult::Authenticated {
                 user: c.username.clone(),
+                nonce: c.nonce.clone(),
+                nc: c.nc,
             }
         } else {
             AuthResult::Stale
@@ -1125,7 +1133,9 @@ mod tests {
                     assert_eq!(
                         ch.verify("INVITE", URI, Some(&answer), T0 + 10, lookup),
                         AuthResult::Authenticated {
-                            user: "expert".into()
+                            user: "expert".into(),
+                            nonce: challenge.nonce.clone(),
+                            nc: qop.then_some(7),
                         },
                         "{answer}"
                     );
@@ -1153,6 +1163,8 @@ mod tests {
         let a = answer(&ch, T0, "expert", "s3cret pass");
         let ok = AuthResult::Authenticated {
             user: "expert".into(),
+            nonce: ch.nonce(T0),
+            nc: Some(1),
         };
         assert_eq!(ch.verify("INVITE", URI, Some(&a), T0, store), ok);
         assert_eq!(ch.verify("INVITE", URI, Some(&a), T0 + 300, store), ok);
@@ -1484,7 +1496,9 @@ mod tests {
         assert_eq!(
             ch.verify_request(&request(&[&theirs, &ours]), T0, store),
             AuthResult::Authenticated {
-                user: "expert".into()
+                user: "expert".into(),
+                nonce: ch.nonce(T0),
+                nc: Some(1),
             }
         );
         assert_eq!(
