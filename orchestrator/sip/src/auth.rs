@@ -10,7 +10,7 @@
 //!   [`Credentials`] and [`Challenge`] type them and write them back ([`std::fmt::Display`]).
 //! - Server: a [`Challenger`] makes stateless nonces (a timestamp and an HMAC-SHA-256 over it and the realm,
 //!   so any nonce can be checked and aged without remembering it) and the `WWW-Authenticate` values, SHA-256
-//!   first then MD5 (RFC 8760 §2.4); [`Challenger::verify`] says what to answer ([`AuthResult`]).
+//!   first then MD5 (RFC 8760: a UAS lists its preference first); [`Challenger::verify`] says what to answer ([`AuthResult`]).
 //! - Client: [`respond`] builds the `Authorization` value for a challenge.
 //!
 //! Not done: nonce-count replay protection (it needs per-nonce state; see the README), `qop=auth-int`, the
@@ -205,7 +205,7 @@ fn check_representable(values: &[&str]) -> Result<(), AuthError> {
 // Algorithms
 // ---------------------------------------------------------------------------------------------------------
 
-/// The digest algorithms Council speaks (RFC 7616 §3.4.2; RFC 8760 for SIP). `-sess` variants hash the
+/// The digest algorithms Council speaks (RFC 7616 §3.3; RFC 8760 for SIP). `-sess` variants hash the
 /// client nonce into HA1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Algorithm {
@@ -350,7 +350,7 @@ pub struct Credentials {
     pub uri: String,
     /// The request-digest, lower-case hex of the algorithm's length.
     pub response: String,
-    /// MD5 when the parameter is absent (RFC 7616 §3.4).
+    /// MD5 when the parameter is absent (RFC 7616 §3.3).
     pub algorithm: Algorithm,
     pub cnonce: Option<String>,
     /// `None`: the RFC 2069 form (no `cnonce`, no `nc`).
@@ -523,7 +523,7 @@ impl Challenge {
     }
 
     /// The first Digest challenge among `values` (a response's `WWW-Authenticate` values in order) that
-    /// parses with a supported algorithm: RFC 8760 §2.4 has a UAS list the strongest first, and a UAC use
+    /// parses with a supported algorithm: RFC 8760 has a UAS list the strongest first, and a UAC use
     /// the topmost it supports.
     pub fn pick<'a>(values: impl IntoIterator<Item = &'a str>) -> Option<Challenge> {
         values.into_iter().find_map(|v| Challenge::parse(v).ok())
@@ -649,7 +649,7 @@ impl Secret {
 pub enum AuthResult {
     /// Go on: `user` proved they know the secret, for this request and a nonce of ours still fresh.
     /// `nonce` and `nc` (`None` in the RFC 2069 form) are what a caller keeping state needs for replay
-    /// protection: accept each `nc` of a nonce once, increasing (RFC 7616 §3.4.5); this module does not.
+    /// protection: accept each `nc` of a nonce once, increasing (RFC 7616 §3.4, `nc`); this module does not.
     Authenticated {
         user: String,
         nonce: String,
@@ -770,7 +770,7 @@ impl Challenger {
         URL_SAFE_NO_PAD.encode(&mac.finalize().into_bytes()[..16])
     }
 
-    /// The `WWW-Authenticate` values of a 401 at `now`, one per algorithm, strongest first (RFC 8760 §2.4),
+    /// The `WWW-Authenticate` values of a 401 at `now`, one per algorithm, strongest first (RFC 8760),
     /// each with `qop="auth"`, the same nonce and opaque; `stale=true` after [`AuthResult::Stale`].
     pub fn challenge(&self, now: u64, stale: bool) -> Vec<String> {
         let nonce = self.nonce(now);
