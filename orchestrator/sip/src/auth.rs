@@ -160,6 +160,16 @@ pub fn parse_auth_value(value: &str) -> Result<(&str, Vec<AuthParam>), AuthError
     }
 }
 
+/// The parameters of a Digest value. The scheme is looked at first, so another scheme's value (`Basic` with
+/// its token68, `Bearer`, …) is [`AuthError::NotDigest`] however it is written, not a syntax error.
+fn digest_params(value: &str) -> Result<Vec<AuthParam>, AuthError> {
+    let (scheme, _) = take_token(value.trim_start_matches([' ', '\t']));
+    if !scheme.eq_ignore_ascii_case("Digest") {
+        return Err(AuthError::NotDigest);
+    }
+    Ok(parse_auth_value(value)?.1)
+}
+
 /// The value of parameter `name` (case-insensitive).
 fn param<'a>(params: &'a [AuthParam], name: &str) -> Option<&'a str> {
     params
@@ -348,7 +358,7 @@ pub struct Credentials {
     pub nonce: String,
     /// The `digest-uri`, as the client wrote it; must be the Request-URI.
     pub uri: String,
-    /// The request-digest, lower-case hex of the algorithm's length.
+    /// The request-digest, hex of the algorithm's length (upper-case hex is taken and kept lower-case).
     pub response: String,
     /// MD5 when the parameter is absent (RFC 7616 §3.3).
     pub algorithm: Algorithm,
@@ -365,27 +375,25 @@ pub struct Credentials {
 impl Credentials {
     /// Parses an `Authorization` value. Refused: another scheme ([`AuthError::NotDigest`]), a syntax error, a
     /// missing `username`/`realm`/`nonce`/`uri`/`response`, an unknown algorithm or qop, a `response` that is
-    /// not lower-case hex of the algorithm's length, an `nc` that is not 8 lower-case hex digits, `qop`
+    /// not hex of the algorithm's length, an `nc` that is not 8 lower-case hex digits, `qop`
     /// without `cnonce` and `nc` or `cnonce`/`nc` without `qop`. Unknown parameters are ignored (RFC 7616
     /// auth-param extensions).
     pub fn parse(value: &str) -> Result<Credentials, AuthError> {
-        let (scheme, params) = parse_auth_value(value)?;
-        if !scheme.eq_ignore_ascii_case("Digest") {
-            return Err(AuthError::NotDigest);
-        }
+        let params = digest_params(value)?;
         let algorithm = match param(&params, "algorithm") {
             None => Algorithm::Md5,
             Some(a) => Algorithm::from_name(a)
                 .ok_or_else(|| AuthError::UnsupportedAlgorithm(a.to_owned()))?,
         };
-        let response = required(&params, "response")?;
+        // Upper-case hex is outside the grammar (LHEX) but unambiguous: taken, and kept lower-case.
+        let response = required(&params, "response")?.to_ascii_lowercase();
         if response.len() != algorithm.hex_len()
             || !response
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         {
             return Err(AuthError::Invalid(
-                "response is not lower-case hex of the algorithm's length",
+                "response is not hex of the algorithm's length",
             ));
         }
         let qop = match param(&params, "qop") {
@@ -424,7 +432,7 @@ impl Credentials {
             realm: required(&params, "realm")?.to_owned(),
             nonce: required(&params, "nonce")?.to_owned(),
             uri: required(&params, "uri")?.to_owned(),
-            response: response.to_owned(),
+            response,
             algorithm,
             cnonce,
             qop,
@@ -494,10 +502,7 @@ impl Challenge {
     /// `nonce`, an unsupported algorithm (a UAC skips such a challenge and takes the next: see
     /// [`Challenge::pick`]), a `stale`/`userhash` that is not `true`/`false`.
     pub fn parse(value: &str) -> Result<Challenge, AuthError> {
-        let (scheme, params) = parse_auth_value(value)?;
-        if !scheme.eq_ignore_ascii_case("Digest") {
-            return Err(AuthError::NotDigest);
-        }
+        let params = digest_params(value)?;
         let algorithm = match param(&params, "algorithm") {
             None => Algorithm::Md5,
             Some(a) => Algorithm::from_name(a)
@@ -578,7 +583,15 @@ pub fn respond(
     cnonce: &str,
     nc: u32,
 ) -> Result<String, AuthError> {
-    check_representable(&[method, uri, user, cnonce])?;
+    check_representable(&[
+        method,
+        uri,
+        user,
+        cnonce,
+        &challenge.realm,
+        &challenge.nonce,
+    ])?;
+    check_representable(&[challenge.opaque.as_deref().unwrap_or_default()])?;
     let qop = if challenge.qop.is_empty() {
         None
     } else if challenge.qop.contains(&Qop::Auth) {
@@ -1216,6 +1229,27 @@ mod tests {
             ch.verify("INVITE", URI, Some("Basic realm=\"x\""), T0, store),
             AuthResult::Challenge
         );
+        for other in [
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==",
+            "Bearer x.y.z",
+            "NTLM",
+            "Digestive a=1",
+        ] {
+            assert_eq!(
+                ch.verify("INVITE", URI, Some(other), T0, store),
+                AuthResult::Challenge,
+                "{other}"
+            );
+        }
+        // Upper-case hex in the response is read as the same digest.
+        let a = answer(&ch, T0, "expert", "s3cret pass");
+        let c = Credentials::parse(&a).unwrap();
+        let upper = a.replace(&c.response, &c.response.to_ascii_uppercase());
+        assert_ne!(upper, a);
+        assert!(matches!(
+            ch.verify("INVITE", URI, Some(&upper), T0, store),
+            AuthResult::Authenticated { .. }
+        ));
         let other = Challenger::new("elsewhere", [7; 32], LIFETIME).unwrap();
         let a = answer(&other, T0, "expert", "s3cret pass");
         assert_eq!(
