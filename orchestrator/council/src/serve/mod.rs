@@ -177,6 +177,26 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     let mut media = council_sdp::LocalMedia::new(config.media.ip, 0);
     media.codecs = config.media.codecs.clone();
     media.ptime_ms = config.media.ptime;
+    let auth = match config.sip.auth {
+        config::AuthMode::None => None,
+        config::AuthMode::Digest => {
+            // A fresh secret per start: nonces of an earlier run are stale, and callers retry without asking.
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret)
+                .map_err(|e| anyhow::anyhow!("no randomness for nonces: {e}"))?;
+            Some(
+                council_sip::auth::Challenger::new(
+                    config.sip.realm.clone(),
+                    secret,
+                    Duration::from_secs(config.sip.nonce_lifetime),
+                )
+                .map_err(|e| anyhow::anyhow!("sip.realm: {e}"))?,
+            )
+        }
+    };
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let mut ua = Ua::new(
         UaConfig {
             contact: local,
@@ -185,9 +205,19 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
             invite_rate: config.sip.invite_rate,
             invite_burst: config.sip.invite_burst,
             timers: Default::default(),
+            auth,
+            users: config
+                .sip
+                .users
+                .iter()
+                .map(|u| (u.name.clone(), u.password.clone()))
+                .collect(),
+            gates: config.gates.clone(),
+            epoch: (Instant::now(), unix),
         },
         run_id,
-    );
+    )
+    .context("gates")?;
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     tokio::spawn(udp_reader(udp.clone(), tx.clone()));

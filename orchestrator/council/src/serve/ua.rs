@@ -21,7 +21,9 @@ use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
+use council_gates::{AdmissionRequest, Caller, Destination, Gates, GatesConfig, Role, Verified};
 use council_sdp::{LocalMedia, Negotiated, SessionVersion};
+use council_sip::auth::{AuthResult, Challenger, Secret};
 use council_sip::transaction::{
     self, ClientInput, InviteClient, Key, NonInviteClient, NonInviteServer, ServerInput, Timers,
 };
@@ -91,6 +93,14 @@ pub struct UaConfig {
     /// …with bursts of up to this many.
     pub invite_burst: u32,
     pub timers: Timers,
+    /// Digest authentication of callers; `None`: callers are trusted (`auth = "none"`).
+    pub auth: Option<Challenger>,
+    /// User name → password, for digest.
+    pub users: HashMap<String, String>,
+    /// The admission gates.
+    pub gates: GatesConfig,
+    /// Wall-clock seconds (Unix) at `epoch`: digest nonces carry wall-clock time, and the UA reads no clock.
+    pub epoch: (Instant, u64),
 }
 
 /// Counters, for metrics and tests.
@@ -140,6 +150,8 @@ struct Call {
     started: Instant,
     /// We placed the call (our From, their To); otherwise they did.
     uac: bool,
+    /// The endpoint the gates admitted this call for (`None`: not through the gates).
+    gate_endpoint: Option<String>,
 }
 
 /// A call we are placing, until its final response.
@@ -176,6 +188,7 @@ struct Bucket {
 #[derive(Debug)]
 pub struct Ua {
     config: UaConfig,
+    gates: Gates,
     policy: UasPolicy,
     calls: HashMap<CallNo, Call>,
     /// (Call-ID, caller's tag) → call.
@@ -202,8 +215,9 @@ fn object(v: Value) -> Map<String, Value> {
 }
 
 impl Ua {
-    pub fn new(config: UaConfig, run_id: u32) -> Self {
-        Self {
+    pub fn new(config: UaConfig, run_id: u32) -> Result<Self, council_gates::ConfigError> {
+        Ok(Self {
+            gates: Gates::new(config.gates.clone())?,
             config,
             policy: UasPolicy::default(),
             calls: HashMap::new(),
@@ -218,7 +232,7 @@ impl Ua {
             counter: 0,
             run_id,
             stats: Stats::default(),
-        }
+        })
     }
 
     pub fn stats(&self) -> Stats {
@@ -458,6 +472,122 @@ impl Ua {
         format!("<sip:council@{}{t}>", self.config.contact)
     }
 
+    fn unix(&self, now: Instant) -> u64 {
+        let (at, unix) = self.config.epoch;
+        unix + now.saturating_duration_since(at).as_secs()
+    }
+
+    /// Who is calling: `Some((how verified, who))` to go on; `None` when a 401/403/400 went out instead.
+    fn authenticate(
+        &mut self,
+        now: Instant,
+        peer: Peer,
+        req: &Request,
+    ) -> Option<(Verified, String)> {
+        let from = &req.core.from.uri;
+        let aor = from
+            .sip
+            .as_ref()
+            .map(|u| format!("{}@{}", u.user.clone().unwrap_or_default(), u.host))
+            .unwrap_or_else(|| from.text.clone());
+        let Some(challenger) = self.config.auth.clone() else {
+            return Some((Verified::Trusted, aor));
+        };
+        let unix = self.unix(now);
+        let users = &self.config.users;
+        let result = challenger.verify_request(req, unix, |u| {
+            users.get(u).map(|p| Secret::Password(p.clone()))
+        });
+        let tag = self.token();
+        match result {
+            AuthResult::Authenticated { user, .. } => Some((Verified::Authenticated, user)),
+            AuthResult::Challenge | AuthResult::Stale => {
+                let stale = matches!(result, AuthResult::Stale);
+                let values = challenger.challenge(unix, stale);
+                let extra: Vec<(&str, &str)> = values
+                    .iter()
+                    .map(|v| ("WWW-Authenticate", v.as_str()))
+                    .collect();
+                self.reply(peer, req, 401, "Unauthorized", &tag, &extra);
+                None
+            }
+            AuthResult::Forbidden { user } => {
+                // Through the gates, so the refusal is witnessed like any other.
+                Some((Verified::Unauthenticated, user))
+            }
+            AuthResult::BadRequest(e) => {
+                let reason = format!("Bad Authorization: {e}");
+                self.reply(peer, req, 400, &reason, &tag, &[]);
+                None
+            }
+        }
+    }
+
+    /// The four gates for a SIP caller: `Some(endpoint)` if admitted; otherwise the refusal went out. Every
+    /// decision is witnessed.
+    fn admit(
+        &mut self,
+        req: &Request,
+        peer: Peer,
+        verified: Verified,
+        who: &str,
+        negotiated: &Negotiated,
+    ) -> Option<String> {
+        let wanted = req
+            .uri
+            .sip
+            .as_ref()
+            .and_then(|u| u.user.clone())
+            .unwrap_or_default();
+        let council = if self.gates.config().council(&wanted).is_some() {
+            wanted
+        } else {
+            self.gates
+                .config()
+                .councils
+                .first()
+                .map(|c| c.name.clone())
+                .unwrap_or(wanted)
+        };
+        // The codec's rate both ways, in units of 100 bit/s (as H.225.0 counts bandwidth).
+        let info = negotiated.codec.info();
+        let bits_per_second =
+            u64::from(info.clock_rate) * 8 * info.frame_bytes as u64 / info.frame_samples as u64;
+        let bandwidth = u32::try_from(2 * bits_per_second / 100).unwrap_or(u32::MAX);
+        let aliases = [who.to_owned()];
+        let decision = self.gates.admit(&AdmissionRequest {
+            call: &req.core.call_id,
+            caller: Caller {
+                endpoint: who,
+                aliases: &aliases,
+                verified,
+                role: Role::Expert,
+            },
+            destination: Destination::Council(&council),
+            bandwidth,
+        });
+        let mut fields = decision.witness_fields();
+        fields.insert("protocol".into(), "sip".into());
+        fields.insert("codec".into(), negotiated.codec.name().into());
+        self.out
+            .push_back(Output::Witness(decision.witness_kind(), fields));
+        match decision.outcome {
+            Ok(()) => Some(who.to_owned()),
+            Err(rejection) => {
+                self.stats.rejected += 1;
+                let (status, reason) = sip_refusal(&rejection.reason);
+                let warning = format!(
+                    "399 council \"{} gate: {}\"",
+                    rejection.gate.name(),
+                    rejection.reason.code()
+                );
+                let tag = self.token();
+                self.reply(peer, req, status, reason, &tag, &[("Warning", &warning)]);
+                None
+            }
+        }
+    }
+
     fn invite(&mut self, now: Instant, peer: Peer, req: Request) {
         if req.core.to.tag().is_some() {
             return self.reinvite(now, peer, req);
@@ -483,10 +613,15 @@ impl Ua {
             );
             return;
         }
+        // Identity: digest, or trusted by configuration.
+        let (verified, who) = match self.authenticate(now, peer, &req) {
+            Some(v) => v,
+            None => return,
+        };
         let mut local = self.config.media.clone();
         local.address = self.config.media_ip;
         let version = SessionVersion {
-            id: now.elapsed().as_nanos() as u64 ^ (u64::from(self.run_id) << 32) ^ self.counter,
+            id: (u64::from(self.run_id) << 32) | self.next_call,
             version: 1,
         };
         let negotiated = match council_sdp::answer(&req.body, &local, version) {
@@ -510,6 +645,9 @@ impl Ua {
                 );
                 return;
             }
+        };
+        let Some(admitted_endpoint) = self.admit(&req, peer, verified, &who, &negotiated) else {
+            return;
         };
         let no = self.next_call;
         self.next_call += 1;
@@ -551,6 +689,7 @@ impl Ua {
             local_cseq: 1,
             started: now,
             uac: false,
+            gate_endpoint: Some(admitted_endpoint),
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
@@ -635,6 +774,9 @@ impl Ua {
         let Some(call) = self.calls.remove(&no) else {
             return;
         };
+        if let Some(endpoint) = &call.gate_endpoint {
+            self.gates.release(&call.call_id, endpoint);
+        }
         self.dialogs
             .remove(&(call.call_id.clone(), call.remote_tag.clone()));
         self.stats.rejected += 1;
@@ -715,6 +857,9 @@ impl Ua {
     fn end(&mut self, no: CallNo, why: &str, now: Instant) -> Option<Call> {
         self.acks.remove(&no);
         let call = self.calls.remove(&no)?;
+        if let Some(endpoint) = &call.gate_endpoint {
+            self.gates.release(&call.call_id, endpoint);
+        }
         self.dialogs
             .remove(&(call.call_id.clone(), call.remote_tag.clone()));
         self.stats.ended += 1;
@@ -1072,6 +1217,7 @@ impl Ua {
             local_cseq: 2,
             started: o.started,
             uac: true,
+            gate_endpoint: None,
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
@@ -1226,6 +1372,20 @@ impl Ua {
     }
 }
 
+/// The SIP answer to a gate's refusal.
+fn sip_refusal(reason: &council_gates::Reason) -> (u16, &'static str) {
+    use council_gates::Reason::*;
+    match reason {
+        NotRegistered | NotAuthenticated => (403, "Forbidden"),
+        // Another codec might fit the per-call limit; a full zone is a temporary shortage.
+        OverCallLimit { .. } => (488, "Not Acceptable Here"),
+        ZoneExhausted { .. } => (503, "Service Unavailable"),
+        CouncilFull { .. } | EndpointBusy { .. } => (486, "Busy Here"),
+        UnknownCouncil { .. } => (404, "Not Found"),
+        NotOnRoster { .. } | ExpertsNotAllowed { .. } | DirectCallsNotAllowed => (403, "Forbidden"),
+    }
+}
+
 /// A response to `req` per RFC 3261 §8.2.6 ([`Response::reply_to`]); if the request's own headers are too odd
 /// for that (RFC 4475 sends such on purpose), the same headers copied verbatim.
 fn response_bytes(
@@ -1287,9 +1447,14 @@ mod tests {
                 invite_rate: 2,
                 invite_burst: 2,
                 timers: Timers::default(),
+                auth: None,
+                users: HashMap::new(),
+                gates: GatesConfig::default(),
+                epoch: (Instant::now(), 1_764_590_400),
             },
             7,
         )
+        .unwrap()
     }
 
     fn invite(call: &str, branch: &str) -> Box<Message> {
@@ -1343,7 +1508,10 @@ mod tests {
         ua.handle(Input::Message(t0, peer(), invite("c1", "z9hG4bK1")));
         let (sent, other) = drain(&mut ua);
         assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [100, 180]);
-        let Output::StartMedia(no, n, _) = &other[0] else {
+        let Some((no, n)) = other.iter().find_map(|o| match o {
+            Output::StartMedia(no, n, _) => Some((no, n)),
+            _ => None,
+        }) else {
             panic!("{other:?}")
         };
         assert_eq!(n.remote, Some("127.0.0.1:6000".parse().unwrap()));
@@ -1434,5 +1602,85 @@ mod tests {
             in_dialog("BYE", "nope", "x", 2, "z9hG4bKd"),
         ));
         assert_eq!(drain(&mut ua).0[0].0, 481);
+    }
+
+    #[test]
+    fn digest_challenge_then_admission_or_refusal() {
+        let mut ua = ua();
+        ua.config.auth =
+            Some(Challenger::new("council", [7; 32], Duration::from_secs(300)).unwrap());
+        ua.config
+            .users
+            .insert("ada".into(), "Circle of Life".into());
+        ua.config.invite_rate = 0;
+        let t0 = Instant::now();
+        ua.handle(Input::Message(t0, peer(), invite("d1", "z9hG4bKd1")));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].0, 401);
+        let challenges: Vec<&str> = sent[0]
+            .1
+            .lines()
+            .filter_map(|l| l.strip_prefix("WWW-Authenticate: "))
+            .collect();
+        assert_eq!(challenges.len(), 2, "SHA-256 then MD5: {}", sent[0].1);
+        assert!(
+            challenges[0].contains("algorithm=SHA-256"),
+            "{}",
+            challenges[0]
+        );
+        assert!(other.is_empty(), "no witness entry for a challenge");
+        let challenge = council_sip::auth::Challenge::pick(challenges.iter().copied()).unwrap();
+        let with = |password: &str, call: &str| {
+            let authz = council_sip::auth::respond(
+                &challenge,
+                "INVITE",
+                "sip:council@127.0.0.1:5999",
+                "ada",
+                password,
+                "0a4f113b",
+                1,
+            )
+            .unwrap();
+            let mut m = invite(call, &format!("z9hG4bK{call}"));
+            let Message::Request(r) = m.as_mut() else {
+                unreachable!()
+            };
+            let mut text = String::from_utf8(r.to_bytes()).unwrap();
+            text = text.replacen(
+                "\r\n\r\n",
+                &format!("\r\nAuthorization: {authz}\r\n\r\n"),
+                1,
+            );
+            Box::new(council_sip::parse_datagram(text.as_bytes()).unwrap())
+        };
+        ua.handle(Input::Message(t0, peer(), with("Circle of Life", "d2")));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [100, 180]);
+        let Output::Witness(kind, fields) = &other[0] else {
+            panic!("{other:?}")
+        };
+        assert_eq!(
+            (*kind, &fields["verified"], &fields["endpoint"]),
+            (
+                "call-admitted",
+                &Value::from("authenticated"),
+                &Value::from("ada")
+            )
+        );
+        ua.handle(Input::Message(t0, peer(), with("wrong", "d3")));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent[0].0, 403, "{}", sent[0].1);
+        let Output::Witness(kind, fields) = &other[0] else {
+            panic!("{other:?}")
+        };
+        assert_eq!(
+            (*kind, &fields["gate"], &fields["reason"]),
+            (
+                "call-rejected",
+                &Value::from("identity"),
+                &Value::from("not-authenticated")
+            )
+        );
     }
 }
