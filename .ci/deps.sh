@@ -21,6 +21,9 @@ PACKAGES=(
     libbcg729-dev
     python3
     util-linux
+    # tests: tshark decodes the H.225.0 RAS we encode (orchestrator/h225/tests/tshark.rs, required when CI=true);
+    # the debconf answer below keeps its install non-interactive
+    tshark
 )
 
 # .ci/run and tests/run.sh both call this; once per run is enough.
@@ -42,6 +45,8 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture; answer "no" up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
 

@@ -1,110 +1,18 @@
 //! The proof that what we send is H.225.0 RAS as others read it: every message kind is sent over real UDP on
 //! 127.0.0.1, the datagrams as received are written into a pcap file as IPv4/UDP frames to port 1719 (where
-//! Wireshark dissects RAS), and `tshark` must decode every one as H.225 RAS with zero malformed packets and zero
-//! expert errors — and show the field values we put in (a clean decode alone proved not enough: TimeToLive 60 once
-//! went out as 61 without a complaint).
+//! Wireshark dissects RAS), and `tshark` must decode every one as H.225 RAS with zero malformed packets, zero expert
+//! errors and warnings — and show the field values we put in (a clean decode alone proved not enough: TimeToLive 60
+//! once went out as 61 without a complaint).
 //!
 //! Skipped (with a message) only when tshark is missing and `CI` is not `true`.
 
+mod common;
+
 use std::net::{Ipv4Addr, UdpSocket};
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
-use council_h225::{RasMessage, decode, encode, samples};
-
-/// Where the frames say they come from and go to: an endpoint's RAS port and the gatekeeper's 1719.
-const SRC_PORT: u16 = 1719;
-const DST_PORT: u16 = 1719;
-
-fn tshark_available() -> bool {
-    let found = Command::new("tshark")
-        .arg("-v")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "tshark is missing and CI=true: install it (.ci/deps.sh installs tshark)"
-        );
-        eprintln!(
-            "SKIPPED: tshark not installed (apt-get install tshark); the RAS wire check did not run"
-        );
-    }
-    found
-}
-
-/// A libpcap file with Ethernet frames carrying IPv4/UDP datagrams.
-struct Pcap(Vec<u8>);
-
-impl Pcap {
-    fn new() -> Self {
-        let mut b = Vec::new();
-        b.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes()); // magic, microsecond time stamps
-        b.extend_from_slice(&2u16.to_le_bytes()); // version 2.4
-        b.extend_from_slice(&4u16.to_le_bytes());
-        b.extend_from_slice(&0i32.to_le_bytes()); // GMT offset
-        b.extend_from_slice(&0u32.to_le_bytes()); // accuracy
-        b.extend_from_slice(&65_535u32.to_le_bytes()); // snap length
-        b.extend_from_slice(&1u32.to_le_bytes()); // LINKTYPE_ETHERNET
-        Self(b)
-    }
-
-    fn udp(&mut self, n: u32, src: (Ipv4Addr, u16), dst: (Ipv4Addr, u16), payload: &[u8]) {
-        let udp_len = u16::try_from(8 + payload.len()).expect("datagram fits");
-        let ip_len = 20 + udp_len;
-        let mut ip = vec![0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0];
-        ip[2..4].copy_from_slice(&ip_len.to_be_bytes());
-        ip[4..6].copy_from_slice(&u16::try_from(n & 0xffff).unwrap().to_be_bytes());
-        ip.extend_from_slice(&src.0.octets());
-        ip.extend_from_slice(&dst.0.octets());
-        let sum = checksum(&ip, 0);
-        ip[10..12].copy_from_slice(&sum.to_be_bytes());
-        let mut udp = Vec::new();
-        udp.extend_from_slice(&src.1.to_be_bytes());
-        udp.extend_from_slice(&dst.1.to_be_bytes());
-        udp.extend_from_slice(&udp_len.to_be_bytes());
-        udp.extend_from_slice(&[0, 0]);
-        udp.extend_from_slice(payload);
-        // UDP checksum over the pseudo header, so that no checksum check can complain either.
-        let mut pseudo = Vec::new();
-        pseudo.extend_from_slice(&src.0.octets());
-        pseudo.extend_from_slice(&dst.0.octets());
-        pseudo.extend_from_slice(&[0, 17]);
-        pseudo.extend_from_slice(&udp_len.to_be_bytes());
-        let partial = sum_words(&pseudo, 0);
-        let mut c = checksum(&udp, partial);
-        if c == 0 {
-            c = 0xffff;
-        }
-        udp[6..8].copy_from_slice(&c.to_be_bytes());
-        let mut frame = vec![0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x08, 0x00];
-        frame.extend_from_slice(&ip);
-        frame.extend_from_slice(&udp);
-        let len = u32::try_from(frame.len()).unwrap();
-        self.0.extend_from_slice(&(1_700_000_000 + n).to_le_bytes());
-        self.0.extend_from_slice(&0u32.to_le_bytes());
-        self.0.extend_from_slice(&len.to_le_bytes());
-        self.0.extend_from_slice(&len.to_le_bytes());
-        self.0.extend_from_slice(&frame);
-    }
-}
-
-fn sum_words(data: &[u8], mut acc: u32) -> u32 {
-    for pair in data.chunks(2) {
-        let word = u16::from_be_bytes([pair[0], *pair.get(1).unwrap_or(&0)]);
-        acc += u32::from(word);
-    }
-    acc
-}
-
-fn checksum(data: &[u8], partial: u32) -> u16 {
-    let mut acc = sum_words(data, partial);
-    while acc > 0xffff {
-        acc = (acc & 0xffff) + (acc >> 16);
-    }
-    !(u16::try_from(acc).unwrap())
-}
+use common::{assert_clean, field, fields, tshark, tshark_available, write_ras_pcap};
+use council_h225::{decode, encode, samples};
 
 /// Sends each datagram from one loopback socket to another and returns them as received.
 fn send_over_udp(datagrams: &[Vec<u8>]) -> Vec<Vec<u8>> {
@@ -123,24 +31,14 @@ fn send_over_udp(datagrams: &[Vec<u8>]) -> Vec<Vec<u8>> {
     received
 }
 
-fn tshark(file: &Path, args: &[&str]) -> String {
-    let out = Command::new("tshark")
-        .arg("-r")
-        .arg(file)
-        // cpfi claims UDP 5000/5001 and is noise here; see NOTES.md.
-        .args(["--disable-protocol", "cpfi"])
-        .args(args)
-        .output()
-        .expect("run tshark");
-    assert!(
-        out.status.success(),
-        "tshark {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("tshark prints UTF-8")
-}
-
-fn write_pcap(dir: &Path, messages: &[RasMessage]) -> std::path::PathBuf {
+#[test]
+fn tshark_decodes_every_message_kind_cleanly_with_our_values() {
+    if !tshark_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut messages = samples::all();
+    messages.push(samples::keep_alive_rrq(2000));
     let datagrams: Vec<Vec<u8>> = messages
         .iter()
         .map(|m| encode(m).expect("encode"))
@@ -150,86 +48,128 @@ fn write_pcap(dir: &Path, messages: &[RasMessage]) -> std::path::PathBuf {
         received, datagrams,
         "loopback delivered every datagram unchanged"
     );
-    let mut pcap = Pcap::new();
-    for (i, d) in received.iter().enumerate() {
-        // Requests go to the gatekeeper's 1719, replies come from it; either way Wireshark sees RAS.
-        let n = u32::try_from(i).unwrap();
-        pcap.udp(
-            n,
-            (Ipv4Addr::new(127, 0, 0, 10), SRC_PORT),
-            (Ipv4Addr::new(127, 0, 0, 1), DST_PORT),
-            d,
-        );
-        assert_eq!(&decode(d).expect("we decode what we sent"), &messages[i]);
+    for (d, m) in received.iter().zip(&messages) {
+        assert_eq!(&decode(d).expect("we decode what we sent"), m);
     }
-    let path = dir.join("ras.pcap");
-    std::fs::write(&path, &pcap.0).unwrap();
-    path
-}
-
-#[test]
-fn tshark_decodes_every_message_kind_cleanly_with_our_values() {
-    if !tshark_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let mut messages = samples::all();
-    messages.push(samples::keep_alive_rrq(2000));
-    let file = write_pcap(dir.path(), &messages);
+    let file = write_ras_pcap(&dir.path().join("ras.pcap"), &received);
     // Keep the capture for a human when asked to.
     if let Ok(keep) = std::env::var("COUNCIL_H225_KEEP_PCAP") {
         std::fs::copy(&file, keep).unwrap();
     }
 
-    // Zero malformed packets and zero expert errors.
-    let bad = tshark(
-        &file,
-        &["-Y", "_ws.malformed || _ws.expert.severity == error"],
-    );
+    assert_clean(&file);
+    let ras = tshark(&file, &["-Y", "h225.RasMessage"]);
     assert_eq!(
-        bad.trim(),
-        "",
-        "tshark found malformed packets or expert errors:\n{bad}"
+        ras.lines().count(),
+        messages.len(),
+        "every packet dissected as RAS:\n{ras}"
     );
-    let warnings = tshark(&file, &["-Y", "_ws.expert.severity >= warning"]);
-    assert_eq!(warnings.trim(), "", "tshark expert warnings:\n{warnings}");
 
-    // Every packet is RAS, with the choice index and sequence number we sent.
-    let rows = tshark(
-        &file,
-        &[
-            "-T",
-            "fields",
-            "-E",
-            "separator=|",
-            "-e",
-            "h225.RasMessage",
-            "-e",
-            "h225.requestSeqNum",
-        ],
-    );
-    let rows: Vec<&str> = rows.lines().collect();
-    assert_eq!(rows.len(), messages.len(), "one line per packet");
-    for (i, row) in rows.iter().enumerate() {
-        let (choice, seq) = row.split_once('|').unwrap();
-        let want_choice = if i < 34 {
-            if i == 33 { 3 } else { i }
-        } else {
-            unreachable!()
-        };
+    // The choice index (extension alternatives count on from 25 in Wireshark) and the sequence number we sent.
+    let choice = field(&file, "h225.RasMessage");
+    let seq = field(&file, "h225.requestSeqNum");
+    assert_eq!(choice.len(), messages.len());
+    for (i, m) in messages.iter().enumerate() {
+        let want = if i < 33 { i } else { 3 };
         assert_eq!(
-            choice,
-            want_choice.to_string(),
+            choice[i],
+            want.to_string(),
             "packet {i} ({}) choice index",
-            messages[i].short_name()
+            m.short_name()
         );
+        let want_seq = m.request_seq_num().unwrap().0.to_string();
         // An ACF sequence carries two ACFs with the same number.
-        let want_seq = messages[i].request_seq_num().unwrap().0.to_string();
-        let seqs: Vec<&str> = seq.split(',').collect();
         assert!(
-            seqs.iter().all(|s| *s == want_seq),
-            "packet {i} ({}) requestSeqNum {seq} != {want_seq}",
-            messages[i].short_name()
+            seq[i].split(',').all(|s| s == want_seq),
+            "packet {i} ({}): requestSeqNum {} != {want_seq}",
+            m.short_name(),
+            seq[i]
         );
     }
+
+    // Field values, packet by packet (index = position in samples::all(); 33 = the keep-alive RRQ).
+    let ttl = field(&file, "h225.timeToLive");
+    let checks: &[(usize, &str, &str)] = &[
+        (3, "h225.timeToLive", "60"),
+        (4, "h225.timeToLive", "60"),
+        (33, "h225.timeToLive", "60"),
+        (33, "h225.keepAlive", "1"),
+        (33, "h225.endpointIdentifier", "ep-0001"),
+        (33, "h225.gatekeeperIdentifier", "council-gk"),
+        (3, "h225.keepAlive", "0"),
+        (0, "h225.h323_ID", "guardian-1"),
+        (0, "h225.dialledDigits", "1001"),
+        (0, "h225.url_ID", "h323:guardian-1@council"),
+        (0, "h225.gatekeeperIdentifier", "council-gk"),
+        (0, "h225.protocolIdentifier", "0.0.8.2250.0.7"),
+        (1, "h225.gatekeeperIdentifier", "council-gk,council-gk-2"),
+        (1, "h225.ipV4", "127.0.0.1,127.0.0.2,127.0.0.3"),
+        (1, "h225.ipV4_port", "1719,1719,1719"),
+        (1, "h225.priority", "1,2"),
+        (1, "h225.needToRegister", "1,0"),
+        (3, "h225.productId", "Council guardian"),
+        (3, "h225.Language_item", "en"),
+        (3, "h225.timeStamp", "Nov 14, 2023 22:13:20.000000000 UTC"),
+        (4, "h225.endpointIdentifier", "ep-0001"),
+        (4, "h225.willRespondToIRR", "0"),
+        (9, "h225.bandWidth", "640"),
+        (9, "h225.gatekeeperIdentifier", "council-gk"),
+        (
+            9,
+            "h225.conferenceID",
+            "11111111-1111-1111-1111-111111111101",
+        ),
+        (9, "h225.guid", "11111111-1111-1111-1111-111111111102"),
+        (10, "h225.bandWidth", "640"),
+        (10, "h225.ipV4", "127.0.0.1"),
+        (10, "h225.ipV4_port", "1720"),
+        (10, "h225.irrFrequency", "30"),
+        (10, "h225.callModel", "1"),
+        (11, "h225.rejectReason", "7"),
+        (12, "h225.bandWidth", "1280"),
+        (13, "h225.bandWidth", "640"),
+        (14, "h225.allowedBandWidth", "640"),
+        (15, "h225.disengageReason", "1"),
+        (18, "h225.hopCount", "4"),
+        (18, "h225.bandWidth", "640"),
+        (18, "h225.email_ID", "guardian-1@council.example"),
+        (18, "h225.imsi", "262011234567890"),
+        (19, "h225.ipV4", "127.0.0.11,127.0.0.11"),
+        (19, "h225.ipV4_port", "1720,1719"),
+        (19, "h225.h323_ID", "guardian-2"),
+        (20, "h225.rejectReason", "0"),
+        (22, "h225.ssrc", "305419896"),
+        (22, "h225.cname", "guardian"),
+        (25, "h225.delay", "5000"),
+        (30, "h225.amountString", "10 minutes left"),
+        (30, "h225.callDurationLimit", "600"),
+        (32, "h225.bandWidth", "640,320"),
+    ];
+    assert_eq!(
+        ttl.iter().filter(|t| !t.is_empty()).count(),
+        3,
+        "timeToLive only where we put it: {ttl:?}"
+    );
+    // One tshark run for all the fields (each run takes a while).
+    let mut names: Vec<&str> = checks.iter().map(|c| c.1).collect();
+    names.sort_unstable();
+    names.dedup();
+    let table = fields(&file, &names);
+    let mut failures = Vec::new();
+    for &(i, name, want) in checks {
+        let column = names.iter().position(|n| *n == name).unwrap();
+        let got: Vec<&str> = table.iter().map(|row| row[column].as_str()).collect();
+        if got.get(i).copied() != Some(want) {
+            failures.push(format!(
+                "packet {i} ({}) {name}: {:?}, want {want:?}",
+                messages[i].short_name(),
+                got.get(i)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "tshark shows other values than we sent:\n{}",
+        failures.join("\n")
+    );
 }
