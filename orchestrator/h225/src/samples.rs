@@ -131,7 +131,27 @@ pub fn clear_token() -> ClearToken {
     t
 }
 
-/// A `CryptoH323Token` as H.235.1 (annex D) password hashing sends it, and a nested signed token.
+fn encrypted() -> Encrypted {
+    Encrypted {
+        algorithm_oid: oid(&[2, 16, 840, 1, 101, 3, 4, 1, 2]),
+        params: Params {
+            iv16: Some([9; 16].into()),
+            ..Params::default()
+        },
+        encrypted_data: OctetString::from(vec![0xEE; 32]),
+    }
+}
+
+fn signed() -> Signed {
+    Signed {
+        to_be_signed: Any::new(vec![0x30, 0x00]),
+        algorithm_oid: oid(&[1, 2, 840, 113549, 1, 1, 5]),
+        params: Params::default(),
+        signature: BitString::from_slice(&[0x55; 8]),
+    }
+}
+
+/// Crypto tokens: password hashing as H.235.1 sends it, and every other alternative except the `SIGNED{}` ones.
 #[must_use]
 pub fn crypto_tokens() -> Vec<CryptoH323Token> {
     vec![
@@ -144,6 +164,17 @@ pub fn crypto_tokens() -> Vec<CryptoH323Token> {
                 hash: BitString::from_slice(&[0xAB; 16]),
             },
         }),
+        CryptoH323Token::CryptoGkPwdHash(CryptoGkPwdHash {
+            gatekeeper_id: gk_id(),
+            time_stamp: TimeStamp(1_700_000_000),
+            token: Hashed {
+                algorithm_oid: oid(&[1, 2, 840, 113549, 2, 5]),
+                params: Params::default(),
+                hash: BitString::from_slice(&[1; 16]),
+            },
+        }),
+        CryptoH323Token::CryptoEpPwdEncr(encrypted()),
+        CryptoH323Token::CryptoGkPwdEncr(encrypted()),
         CryptoH323Token::NestedCryptoToken(Box::new(CryptoToken::CryptoHashedToken(Box::new(
             CryptoHashedToken {
                 token_oid: oid(&[0, 0, 8, 235, 0, 2, 1]),
@@ -155,56 +186,31 @@ pub fn crypto_tokens() -> Vec<CryptoH323Token> {
                 },
             },
         )))),
-    ]
-}
-
-/// The `CryptoH323Token` alternatives [`crypto_tokens`] leaves out: the certificate and encryption ones. Wireshark
-/// 4.0 does not dissect the open type inside `SIGNED{}` ("UNKNOWN PER: ToBeSigned", flagged malformed), so these are
-/// checked by round trip only, not by the tshark test.
-#[must_use]
-pub fn more_crypto_tokens() -> Vec<CryptoH323Token> {
-    let signed = Signed {
-        to_be_signed: Any::new(vec![0x30, 0x00]),
-        algorithm_oid: oid(&[1, 2, 840, 113549, 1, 1, 5]),
-        params: Params::default(),
-        signature: BitString::from_slice(&[0x55; 8]),
-    };
-    let encrypted = Encrypted {
-        algorithm_oid: oid(&[2, 16, 840, 1, 101, 3, 4, 1, 2]),
-        params: Params {
-            iv16: Some([9; 16].into()),
-            ..Params::default()
-        },
-        encrypted_data: OctetString::from(vec![0xEE; 32]),
-    };
-    vec![
-        CryptoH323Token::CryptoGkPwdHash(CryptoGkPwdHash {
-            gatekeeper_id: gk_id(),
-            time_stamp: TimeStamp(1_700_000_000),
-            token: Hashed {
-                algorithm_oid: oid(&[1, 2, 840, 113549, 2, 5]),
-                params: Params::default(),
-                hash: BitString::from_slice(&[1; 16]),
-            },
-        }),
-        CryptoH323Token::CryptoEpPwdEncr(encrypted.clone()),
-        CryptoH323Token::CryptoGkPwdEncr(encrypted.clone()),
-        CryptoH323Token::CryptoEpCert(signed.clone()),
-        CryptoH323Token::CryptoGkCert(signed.clone()),
-        CryptoH323Token::CryptoFastStart(signed.clone()),
         CryptoH323Token::NestedCryptoToken(Box::new(CryptoToken::CryptoEncryptedToken(
             CryptoEncryptedToken {
                 token_oid: oid(&[0, 0, 8, 235, 0, 3, 1]),
-                token: encrypted.clone(),
+                token: encrypted(),
             },
         ))),
+        CryptoH323Token::NestedCryptoToken(Box::new(CryptoToken::CryptoPwdEncr(encrypted()))),
+    ]
+}
+
+/// The `SIGNED{}` crypto tokens [`crypto_tokens`] leaves out. Wireshark 4.0 does not dissect the open type inside
+/// `SIGNED{}` ("UNKNOWN PER: ToBeSigned", flagged malformed), so these are checked by round trip only, not by the
+/// tshark test.
+#[must_use]
+pub fn more_crypto_tokens() -> Vec<CryptoH323Token> {
+    vec![
+        CryptoH323Token::CryptoEpCert(signed()),
+        CryptoH323Token::CryptoGkCert(signed()),
+        CryptoH323Token::CryptoFastStart(signed()),
         CryptoH323Token::NestedCryptoToken(Box::new(CryptoToken::CryptoSignedToken(
             CryptoSignedToken {
                 token_oid: oid(&[0, 0, 8, 235, 0, 3, 2]),
-                token: signed,
+                token: signed(),
             },
         ))),
-        CryptoH323Token::NestedCryptoToken(Box::new(CryptoToken::CryptoPwdEncr(encrypted))),
     ]
 }
 

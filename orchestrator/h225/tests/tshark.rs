@@ -89,6 +89,7 @@ fn tshark_decodes_every_message_kind_cleanly_with_our_values() {
 
     // Field values, packet by packet (index = position in samples::all(); 33 = the keep-alive RRQ).
     let ttl = field(&file, "h225.timeToLive");
+    let iv16 = ["09090909090909090909090909090909"; 4].join(",");
     let checks: &[(usize, &str, &str)] = &[
         (3, "h225.timeToLive", "60"),
         (4, "h225.timeToLive", "60"),
@@ -109,7 +110,16 @@ fn tshark_decodes_every_message_kind_cleanly_with_our_values() {
         (1, "h225.needToRegister", "1,0"),
         (3, "h225.productId", "Council guardian"),
         (3, "h225.Language_item", "en"),
-        (3, "h225.timeStamp", "Nov 14, 2023 22:13:20.000000000 UTC"),
+        (
+            3,
+            "h225.timeStamp",
+            "Nov 14, 2023 22:13:20.000000000 UTC,Nov 14, 2023 22:13:20.000000000 UTC",
+        ),
+        (3, "h225.gatekeeperId", "council-gk"),
+        (3, "h235.sendersID", "ep-0001"),
+        (3, "h235.random", "123456789"),
+        (3, "h235.iv8", "0102030405060708"),
+        (3, "h235.iv16", &iv16),
         (4, "h225.endpointIdentifier", "ep-0001"),
         (4, "h225.willRespondToIRR", "0"),
         (9, "h225.bandWidth", "640"),
