@@ -133,3 +133,14 @@ fn trailing_octets_and_empty_input_are_errors() {
     assert!(decode(&[]).is_err());
     assert!(decode(&[0xff; 3]).is_err());
 }
+
+#[test]
+fn constraints_on_choice_alternatives_are_applied() {
+    use council_h225::TransportAddress;
+    // nsap OCTET STRING(SIZE (1..20)): ext bit 0, index 5 in 3 bits, length - 1 in 5 bits, padding, the octets.
+    let nsap = TransportAddress::Nsap(vec![0xAA, 0xBB, 0xCC].into());
+    let bytes = encode_value(&nsap).unwrap();
+    assert_eq!(bytes, [0x51, 0x00, 0xAA, 0xBB, 0xCC]);
+    assert_eq!(decode_value::<TransportAddress>(&bytes).unwrap(), nsap);
+    assert!(encode_value(&TransportAddress::Nsap(vec![0; 21].into())).is_err(), "21 octets exceed SIZE (1..20)");
+}
