@@ -19,10 +19,11 @@ PACKAGES=(
     # tests: python3 (independent hash cross-checks), flock(1) (util-linux), bcg729 (the G.729 interop test and
     # benchmark link it; the product never does)
     libbcg729-dev
-    # tshark: Wireshark's dissectors are the proof that our H.225.0/Q.931 (and later H.245, RTP) bytes are valid
-    tshark
     python3
     util-linux
+    # tests: tshark's dissectors are the proof that our H.225.0 RAS, Q.931 and H.245 bytes are valid (required when
+    # CI=true); the debconf answer below keeps its install non-interactive
+    tshark
 )
 
 # .ci/run and tests/run.sh both call this; once per run is enough.
@@ -44,6 +45,8 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture; answer "no" up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
 
