@@ -17,6 +17,8 @@ pub struct ServeConfig {
     pub witness: WitnessConfig,
     /// The admission gates every call passes (see `council-gates`).
     pub gates: council_gates::GatesConfig,
+    /// The H.323 gatekeeper (`council gatekeeper`).
+    pub gatekeeper: council_gatekeeper::GatekeeperConfig,
 }
 
 impl Default for ServeConfig {
@@ -33,6 +35,7 @@ impl Default for ServeConfig {
             media: MediaConfig::default(),
             witness: WitnessConfig::default(),
             gates,
+            gatekeeper: council_gatekeeper::GatekeeperConfig::default(),
         }
     }
 }
@@ -169,6 +172,16 @@ mod tests {
             d.gates.capacity.per_endpoint_calls
         );
         assert_eq!(c.gates.councils[0].seats, d.gates.councils[0].seats);
+        let (g, h) = (&c.gatekeeper, &d.gatekeeper);
+        assert_eq!(
+            (g.ras, g.h225, &g.identifier),
+            (h.ras, h.h225, &h.identifier)
+        );
+        assert_eq!(
+            (g.default_ttl, g.min_ttl, g.max_ttl, g.max_registrations),
+            (h.default_ttl, h.min_ttl, h.max_ttl, h.max_registrations)
+        );
+        assert!(g.alternates.is_empty());
         assert_eq!(c.sip.listen, d.sip.listen);
         assert_eq!(
             (c.sip.invite_rate, c.sip.invite_burst),
