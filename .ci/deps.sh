@@ -24,6 +24,8 @@ PACKAGES=(
     # tests: tshark's dissectors are the proof that our H.225.0 RAS, Q.931 and H.245 bytes are valid (required when
     # CI=true); the debconf answer below keeps its install non-interactive
     tshark
+    # tests: SIPp (sip-tester) as caller and callee of council serve/call
+    sip-tester
 )
 
 # .ci/run and tests/run.sh both call this; once per run is enough.
