@@ -64,6 +64,9 @@ pub struct SipConfig {
     pub realm: String,
     /// Seconds a digest nonce stays fresh (default 300).
     pub nonce_lifetime: u64,
+    /// Digest algorithms offered, strongest first (default `["SHA-256", "MD5"]`; RFC 8760). Some clients take
+    /// only the first challenge and know no SHA-256 (SIPp 3.6 among them): list `"MD5"` alone for those.
+    pub digest_algorithms: Vec<String>,
     /// Who may call with `auth = "digest"`: `[[sip.users]]` tables with `name` and `password`.
     pub users: Vec<User>,
 }
@@ -91,6 +94,7 @@ impl Default for SipConfig {
             auth: AuthMode::None,
             realm: "council".into(),
             nonce_lifetime: 300,
+            digest_algorithms: vec!["SHA-256".into(), "MD5".into()],
             users: Vec::new(),
         }
     }
@@ -161,6 +165,7 @@ mod tests {
             (d.sip.auth, &d.sip.realm, d.sip.nonce_lifetime)
         );
         assert!(c.sip.users.is_empty());
+        assert_eq!(c.sip.digest_algorithms, d.sip.digest_algorithms);
         assert_eq!(c.gates.councils.len(), d.gates.councils.len());
         assert_eq!(
             c.gates.bandwidth.per_call_max,
