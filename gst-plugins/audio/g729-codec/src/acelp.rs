@@ -115,32 +115,21 @@ fn correlation_matrix(
     // i32 accumulation is exact.
     let energy: i64 = h.iter().map(|&v| v as i64 * v as i64).sum();
     let exact = 2 * energy <= MAX_32 as i64;
-    let mut hr = h;
-    hr.reverse();
-    // Sign masks: 0 for dn >= 0, -1 for dn < 0; sign[i] ^ mask[j] is
-    // MAX_16 when dn[i], dn[j] have the same sign, MIN_16 otherwise, and
-    // the reference's fold is mult(v, that): mult(v, MIN_16) = negate(v).
+    // hz[L_SUBFR + k] = hr[k] = h[39 - k], zeros before: the window
+    // hz[L_SUBFR - n..][..L_SUBFR] is hr[y - n] at y ≥ n and 0 at y < n, so
+    // every fast-path step runs over all 40 lags (adding 0 to the finished
+    // ones).
+    let mut hz = [0i16; 2 * L_SUBFR];
+    for (o, &v) in hz[L_SUBFR..].iter_mut().zip(h.iter().rev()) {
+        *o = v;
+    }
+    // Sign masks: 0 for dn >= 0, -1 for dn < 0; mask[i] ^ mask[j] is 0
+    // when dn[i], dn[j] have the same sign (see `fold_sign`).
     let mask = sign.map(|s| s >> 15);
-    let mut acc = [0i32; L_SUBFR];
-    for n in 0..L_SUBFR {
-        let j = L_SUBFR - 1 - n;
-        let hn = h[n];
-        let acc = &mut acc[n..];
-        if exact {
-            for (a, &b) in acc.iter_mut().zip(&hr) {
-                *a += 2 * (hn as i32 * b as i32);
-            }
-        } else {
-            for (a, &b) in acc.iter_mut().zip(&hr) {
-                *a = l_mac(*a, hn, b);
-            }
-        }
-        let mj = mask[j];
-        for ((o, &a), &s) in rr[j].iter_mut().zip(acc.iter()).zip(&sign) {
-            *o = mult(extract_h(a), s ^ mj);
-        }
-        // The diagonal (lag 0) carries no sign.
-        rr[j][j] = extract_h(acc[j]);
+    if exact {
+        lower_rows::<true>(&h, &hz, &mask, rr);
+    } else {
+        lower_rows::<false>(&h, &hz, &mask, rr);
     }
     // Upper triangle: rr[i][j] = rr[j][i] for i < j.
     for j in 1..L_SUBFR {
@@ -150,6 +139,75 @@ fn correlation_matrix(
         }
     }
     sign
+}
+
+/// The lower triangle of the matrix, row 39 down to row 0 (see
+/// `correlation_matrix`). With `EXACT` (2·Σh² ≤ MAX_32) the accumulators
+/// hold half the `L_mac` chains (plain Σ h·h, so the products stay 16 × 16
+/// bits), otherwise the saturating chains themselves.
+#[inline(always)]
+fn lower_rows<const EXACT: bool>(
+    h: &[i16; L_SUBFR],
+    hz: &[i16; 2 * L_SUBFR],
+    mask: &[i16; L_SUBFR],
+    rr: &mut [[i16; L_SUBFR]; L_SUBFR],
+) {
+    // acc[y] for y < 40 as above; acc[40..] stays 0, so that row j can be
+    // written whole from acc[n..n + 40]: its entries i > j get 0 here and
+    // are overwritten by the upper triangle.
+    let mut acc = [0i32; 2 * L_SUBFR];
+    // extract_h of the chain: with EXACT, 2·acc fits in i32 (|2·acc| ≤
+    // MAX_32), so extract_h(2·acc) = acc >> 15, within i16.
+    let high = |a: i32| {
+        if EXACT {
+            (a >> 15) as i16
+        } else {
+            extract_h(a)
+        }
+    };
+    for n in 0..L_SUBFR {
+        let j = L_SUBFR - 1 - n;
+        let hn = h[n];
+        let hs: &[i16; L_SUBFR] = hz[L_SUBFR - n..][..L_SUBFR].try_into().unwrap();
+        let lags: &mut [i32; L_SUBFR] = (&mut acc[..L_SUBFR]).try_into().unwrap();
+        if EXACT {
+            for (a, &b) in lags.iter_mut().zip(hs) {
+                *a += hn as i32 * b as i32;
+            }
+        } else {
+            for (a, &b) in lags[n..].iter_mut().zip(&hs[n..]) {
+                *a = l_mac(*a, hn, b);
+            }
+        }
+        let mj = mask[j];
+        let src: &[i32; L_SUBFR] = acc[n..][..L_SUBFR].try_into().unwrap();
+        let mut v = [0i16; L_SUBFR];
+        for (o, &a) in v.iter_mut().zip(src) {
+            *o = high(a);
+        }
+        for ((o, &v), &mi) in rr[j].iter_mut().zip(&v).zip(mask) {
+            *o = fold_sign(v, mi ^ mj);
+        }
+        // The diagonal (lag 0) carries no sign.
+        rr[j][j] = high(acc[L_SUBFR - 1]);
+    }
+}
+
+/// The reference's sign fold of a correlation: `mult(v, MAX_16)` when the
+/// two pulses' signs agree (`m == 0`), `mult(v, MIN_16)` otherwise
+/// (`m == -1`), without a multiplication (so that it vectorises on 16-bit
+/// lanes).
+#[inline]
+fn fold_sign(v: i16, m: i16) -> i16 {
+    // m = -1: v ^ m = -v - 1, and the saturating `- m` gives negate(v),
+    // which is mult(v, MIN_16) (v·-2^15 >> 15 = -v, saturated).
+    // m = 0: mult(v, MAX_16) = (v·2^15 - v) >> 15 = v + (-v >> 15), i.e.
+    // v - 1 for v > 0, v + 1 for v = MIN_16 (-v = 2^15), v otherwise; the
+    // adjustment is masked off when m = -1, and never overflows.
+    let negated = (v ^ m).saturating_sub(m);
+    let gt: i16 = if v > 0 { -1 } else { 0 };
+    let min: i16 = if v == MIN_16 { 1 } else { 0 };
+    negated + ((gt + min) & !m)
 }
 
 /// Positions of track `t` (0..=4).
@@ -359,6 +417,14 @@ fn depth_first(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_sign_is_mult_by_max_or_min() {
+        for v in i16::MIN..=i16::MAX {
+            assert_eq!(fold_sign(v, 0), mult(v, MAX_16), "v = {v}");
+            assert_eq!(fold_sign(v, -1), mult(v, MIN_16), "v = {v}");
+        }
+    }
     use crate::gain::algebraic_vector;
 
     /// The chosen index/sign decode (as in the decoder) to the chosen code
