@@ -138,14 +138,30 @@ pub(crate) fn correlate_h_x(h: &[i16; L_SUBFR], x: &[i16; L_SUBFR]) -> [i16; L_S
     let mut y32 = [0i32; L_SUBFR];
     let mut max = 0i32;
     let fits = macs_fit(energy(x), energy(h));
-    for i in 0..L_SUBFR {
-        let (x, h) = (&x[i..], &h[..L_SUBFR - i]);
-        let s = if fits {
-            2 * dot_plain(x, h)
-        } else {
-            l_mac_dot(0, x, h)
-        };
-        y32[i] = s;
+    if fits {
+        // y32[i] = 2·Σ_j h[j]·x[i + j]: eight outputs at a time, tap by
+        // tap (8-lane multiply-adds, accumulators in registers), over x
+        // followed by zeros (block q only needs taps j < 40 - 8q).
+        let mut xz = [0i16; 2 * L_SUBFR];
+        xz[..L_SUBFR].copy_from_slice(x);
+        for (q, out) in y32.chunks_exact_mut(8).enumerate() {
+            let mut acc = [0i32; 8];
+            for (j, &c) in h[..L_SUBFR - 8 * q].iter().enumerate() {
+                let xs: &[i16; 8] = xz[8 * q + j..][..8].try_into().unwrap();
+                for (a, &v) in acc.iter_mut().zip(xs) {
+                    *a += c as i32 * v as i32;
+                }
+            }
+            for (o, &a) in out.iter_mut().zip(&acc) {
+                *o = 2 * a;
+            }
+        }
+    } else {
+        for (i, o) in y32.iter_mut().enumerate() {
+            *o = l_mac_dot(0, &x[i..], &h[..L_SUBFR - i]);
+        }
+    }
+    for &s in &y32 {
         let a = l_abs(s);
         if l_sub(a, max) > 0 {
             max = a;
