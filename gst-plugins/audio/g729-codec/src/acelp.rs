@@ -308,9 +308,9 @@ fn depth_first(
                 // Reference: alp2 = L_mac(L_mac(L_mult(rr[i0][i0], 1/4),
                 // rr[i0][i1], 1/2), rr[i1][i1], 1/4) = 2^14·u with
                 // u = r00 + 2·r01 + r11 ∈ [-2^17, 2^17 - 4]: no partial sum
-                // reaches 2^31 in magnitude (the first two are at most
-                // 2^29 + 2^30), nor does 2^14·u + 0x8000, so
-                // round(alp2) = (u + 2) >> 2, exactly.
+                // leaves [-2^31, 2^31 - 1] (the first two are at most
+                // 2^29 + 2^30 in magnitude, the last is 2^14·u), nor does
+                // 2^14·u + 0x8000, so round(alp2) = (u + 2) >> 2, exactly.
                 let r00 = rr[i0][i0] as i32;
                 let r01 = on_track(&rr[i0], tb);
                 let diag: [i32; 8] = core::array::from_fn(|k| {
