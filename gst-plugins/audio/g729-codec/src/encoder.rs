@@ -95,6 +95,8 @@ pub struct Encoder {
     sharp: i16,
     /// Annex B state, when VAD/DTX is enabled.
     annex_b: Option<Box<AnnexB>>,
+    /// Fixed codebook search scratch.
+    acelp: acelp::Searcher,
 }
 
 impl Default for Encoder {
@@ -140,6 +142,7 @@ impl Encoder {
                     frame: 0,
                 })
             }),
+            acelp: acelp::Searcher::new(),
         }
     }
 
@@ -287,7 +290,7 @@ impl Encoder {
             }
 
             // Fixed codebook.
-            let inn = acelp::search(&xn2, &h, lag.int, self.sharp);
+            let inn = self.acelp.search(&xn2, &h, lag.int, self.sharp);
 
             // Gains.
             let mut corr = GainCorr::default();

@@ -48,10 +48,21 @@ pub(crate) fn synthesis(a: &[i16], input: &[i16], out: &mut [i16], mem: &[i16; M
     let a0 = abs64(a[0]);
     let a_sum = abs_sum(a) - a0;
     y[..M].copy_from_slice(mem);
-    let mut ymax = mem.iter().map(|&v| abs64(v)).max().unwrap_or(0);
+    let mut ymax = abs_max(mem);
+    // The bound with the largest |x| of the input instead of each sample's:
+    // it holds while ymax ≤ ylim (A·ymax ≤ 2^30 - 1 - xmax·|a0|), a single
+    // comparison per sample; beyond, each sample's own bound is tested.
+    let room = (1i64 << 30) - 1 - abs_max(&input[..n]) * a0;
+    let ylim = if room < 0 {
+        -1
+    } else if a_sum == 0 {
+        i64::MAX
+    } else {
+        room / a_sum
+    };
     for (i, &x) in input[..n].iter().enumerate() {
         let win: &[i16; PAD] = y[i..i + PAD].try_into().unwrap();
-        let s = if 2 * (abs64(x) * a0 + a_sum * ymax) < 1 << 31 {
+        let s = if ymax <= ylim || 2 * (abs64(x) * a0 + a_sum * ymax) < 1 << 31 {
             // All terms proven in range (see above); the order is free.
             (x as i32 * a[0] as i32 - dot_fixed(win, &rev)) * 2
         } else {

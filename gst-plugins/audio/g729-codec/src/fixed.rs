@@ -458,6 +458,16 @@ pub(crate) fn energy(x: &[i16]) -> i64 {
     x.iter().map(|&v| v as i64 * v as i64).sum()
 }
 
+/// Largest |x[i]| (0 for an empty slice), as i64 (|-32768| = 32768): from
+/// the 16-bit minimum and maximum, which vectorise.
+#[inline]
+pub(crate) fn abs_max(x: &[i16]) -> i64 {
+    let (lo, hi) = x
+        .iter()
+        .fold((0i16, 0i16), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    (hi as i64).max(-(lo as i64))
+}
+
 /// True when no partial sum of an `L_mac` chain from 0 over products
 /// `x[i]·y[k]` — distinct samples of a signal of energy `ex` paired with
 /// distinct samples of one of energy `ey` — can saturate: by

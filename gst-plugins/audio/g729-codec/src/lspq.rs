@@ -112,8 +112,74 @@ fn nonneg_mac_sum(terms: impl Iterator<Item = (i16, i16)>) -> i32 {
     sum.min(MAX_32 as i64) as i32
 }
 
+/// `LSP_CB1` transposed: `CB1_T[j][i] = LSP_CB1[i][j]`.
+const CB1_T: [[i16; 128]; M] = {
+    let mut t = [[0; 128]; M];
+    let mut i = 0;
+    while i < 128 {
+        let mut j = 0;
+        while j < M {
+            t[j][i] = LSP_CB1[i][j];
+            j += 1;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// Per coordinate j, the smallest and largest `LSP_CB1[i][j]`.
+const CB1_RANGE: [(i16, i16); M] = {
+    let mut r = [(i16::MAX, i16::MIN); M];
+    let mut i = 0;
+    while i < 128 {
+        let mut j = 0;
+        while j < M {
+            let v = LSP_CB1[i][j];
+            if v < r[j].0 {
+                r[j].0 = v;
+            }
+            if v > r[j].1 {
+                r[j].1 = v;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    r
+};
+
+/// Σ_j max over the codebook column j of (x[j] - c)², for columns with
+/// the ranges `range`: bounds Σ_j (x[j] - cb[j])² for every entry cb.
+fn max_sq_dist(x: &[i16], range: &[(i16, i16)]) -> i64 {
+    x.iter()
+        .zip(range)
+        .map(|(&x, &(lo, hi))| {
+            let d = (x as i64 - lo as i64)
+                .abs()
+                .max((x as i64 - hi as i64).abs());
+            d * d
+        })
+        .sum()
+}
+
 /// First-stage codebook entry nearest to `rbuf`.
 fn preselect(rbuf: &[i16; M]) -> usize {
+    // Fast path (bit-exact): when 2·Σ_j max_i (rbuf[j] - cb_i[j])² is at
+    // most MAX_32, for every entry no `sub` saturates (each |t| < 2^15),
+    // and the `L_mac` chain of the (non-negative) squares never reaches
+    // MAX_32: the distance is the plain 2·Σ t², computed here for all 128
+    // entries column by column (vectorised) in i32.
+    if 2 * max_sq_dist(rbuf, &CB1_RANGE) <= MAX_32 as i64 {
+        let mut e = [0i32; 128];
+        for (col, &r) in CB1_T.iter().zip(rbuf) {
+            for (e, &c) in e.iter_mut().zip(col) {
+                // |r - c| < 2^15 (above): the i16 difference is exact.
+                let t = r.wrapping_sub(c) as i32;
+                *e += t * t;
+            }
+        }
+        return first_min(&e);
+    }
     let mut best = 0;
     let mut dmin = MAX_32;
     for (i, cb) in LSP_CB1.iter().enumerate() {
@@ -131,6 +197,51 @@ fn preselect(rbuf: &[i16; M]) -> usize {
     best
 }
 
+/// The reference's argmin `if d < dmin { dmin = d; best = i }` from
+/// dmin = MAX_32 over d = 2·e[i], when every 2·e[i] fits in i32: those
+/// are even, so below MAX_32, and the answer is the first index of the
+/// smallest e.
+fn first_min<const N: usize>(e: &[i32; N]) -> usize {
+    let min = e.iter().copied().min().unwrap_or(0);
+    e.iter().position(|&v| v == min).unwrap_or(0)
+}
+
+/// `LSP_CB2` transposed: `CB2_T[j][k] = LSP_CB2[k][j]`.
+const CB2_T: [[i16; 32]; M] = {
+    let mut t = [[0; 32]; M];
+    let mut k = 0;
+    while k < 32 {
+        let mut j = 0;
+        while j < M {
+            t[j][k] = LSP_CB2[k][j];
+            j += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// Per coordinate j, the smallest and largest `LSP_CB2[k][j]`.
+const CB2_RANGE: [(i16, i16); M] = {
+    let mut r = [(i16::MAX, i16::MIN); M];
+    let mut k = 0;
+    while k < 32 {
+        let mut j = 0;
+        while j < M {
+            let v = LSP_CB2[k][j];
+            if v < r[j].0 {
+                r[j].0 = v;
+            }
+            if v > r[j].1 {
+                r[j].1 = v;
+            }
+            j += 1;
+        }
+        k += 1;
+    }
+    r
+};
+
 /// Second-stage entry minimising the weighted error over `range`.
 fn select_second(
     rbuf: &[i16; M],
@@ -141,6 +252,29 @@ fn select_second(
     let mut res = [0i16; M];
     for j in range.clone() {
         res[j] = sub(rbuf[j], first[j]);
+    }
+    // Fast path (bit-exact): when 2·Σ_j max_k (res[j] - cb_k[j])² is at
+    // most MAX_32, no `sub` saturates (each |t| < 2^15), `mult(w, t)`
+    // cannot saturate (w > 0), |mult(w, t)·t| ≤ t², and the chain of the
+    // non-negative terms stays below MAX_32: the distance is the plain
+    // 2·Σ mult(w, t)·t, computed for all 32 entries column by column
+    // (vectorised) in i32.
+    if 2 * max_sq_dist(&res[range.clone()], &CB2_RANGE[range.clone()]) <= MAX_32 as i64 {
+        let mut e = [0i32; 32];
+        for ((col, &r), &w) in CB2_T[range.clone()]
+            .iter()
+            .zip(&res[range.clone()])
+            .zip(&wegt[range.clone()])
+        {
+            for (e, &c) in e.iter_mut().zip(col) {
+                // |r - c| < 2^15 (above): the i16 difference is exact,
+                // and so is mult(w, t) = (w·t) >> 15, |·| ≤ |t|.
+                let t = r.wrapping_sub(c) as i32;
+                let t2 = (w as i32 * t) >> 15;
+                *e += t2 * t;
+            }
+        }
+        return first_min(&e);
     }
     let (res, wegt) = (&res[range.clone()], &wegt[range.clone()]);
     let mut best = 0;

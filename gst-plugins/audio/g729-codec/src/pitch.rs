@@ -94,11 +94,7 @@ pub(crate) fn predict_long_term(exc: &mut [i16], start: usize, lag: Lag, len: us
     // Samples read: exc[first..x0 + len + INTERP_TAPS]; those from `start`
     // on are this call's outputs, covered as they are written.
     let last = ((x0 + (len + INTERP_TAPS) as isize) as usize).min(start);
-    let mut xmax = exc[first..last]
-        .iter()
-        .map(|&v| (v as i64).abs())
-        .max()
-        .unwrap_or(0);
+    let mut xmax = abs_max(&exc[first..last]);
     // Whole-block fast path: when the lag is long enough that no output
     // reads another output (all reads end before `start`) and the bound
     // above holds for every sample read, compute tap by tap over the whole
@@ -107,16 +103,25 @@ pub(crate) fn predict_long_term(exc: &mut [i16], start: usize, lag: Lag, len: us
         && len <= L_SUBFR
         && 2 * c_sum * xmax < 1 << 31
     {
-        let src = &exc[first..last];
-        let mut acc = [0i32; L_SUBFR];
-        for (k, &c) in coef.iter().enumerate() {
-            for (a, &x) in acc[..len].iter_mut().zip(&src[k..]) {
-                *a += c as i32 * x as i32;
+        // Eight outputs at a time, tap by tap (8-lane multiply-adds with
+        // the accumulators in registers), from a zero-padded copy.
+        let mut src = [0i16; L_SUBFR + 2 * INTERP_TAPS];
+        src[..last - first].copy_from_slice(&exc[first..last]);
+        let mut out = [0i16; L_SUBFR];
+        for (q, o) in out.chunks_exact_mut(8).enumerate() {
+            let x = &src[8 * q..];
+            let mut acc = [0i32; 8];
+            for (k, &c) in coef.iter().enumerate() {
+                let x: &[i16; 8] = x[k..k + 8].try_into().unwrap();
+                for (a, &x) in acc.iter_mut().zip(x) {
+                    *a += c as i32 * x as i32;
+                }
+            }
+            for (o, &a) in o.iter_mut().zip(&acc) {
+                *o = round(a * 2);
             }
         }
-        for (o, &a) in exc[start..start + len].iter_mut().zip(&acc) {
-            *o = round(a * 2);
-        }
+        exc[start..start + len].copy_from_slice(&out[..len]);
         return;
     }
     for j in 0..len {

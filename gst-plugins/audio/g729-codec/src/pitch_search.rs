@@ -11,55 +11,57 @@ use crate::{L_FRAME, L_SUBFR, PIT_MAX, PIT_MIN};
 /// using the PIT_MAX past samples before `start`.
 pub(crate) fn open_loop(wsp: &[i16], start: usize) -> i16 {
     const PM: usize = PIT_MAX as usize;
-    let sig = &wsp[start - PM..start + L_FRAME];
-    let mut ov = false;
-    let mut sum = 0i32;
-    for &s in sig.iter().step_by(2) {
-        sum = l_mac_ov(sum, s, s, &mut ov);
+    const N: usize = PM + L_FRAME;
+    let sig: &[i16; N] = wsp[start - PM..start + L_FRAME].try_into().unwrap();
+    // The correlations use every other sample: split the signal by index
+    // parity, halves[p][r] = sig[2r + p], so that each becomes a contiguous
+    // dot product (same terms, so the same exact sums).
+    let mut halves = [[0i16; N.div_ceil(2)]; 2];
+    for (r, pair) in sig.chunks_exact(2).enumerate() {
+        halves[0][r] = pair[0];
+        halves[1][r] = pair[1];
     }
-    let mut scaled = [0i16; PM + L_FRAME];
-    for (o, &s) in scaled.iter_mut().zip(sig) {
-        *o = if ov {
-            shr(s, 3)
-        } else if l_sub(sum, 1_048_576) < 0 {
-            shl(s, 3)
-        } else {
-            s
-        };
-    }
-    // Fast path (bit-exact): by Cauchy-Schwarz every partial sum of the
-    // correlations and energies below is bounded by 2·Σ scaled² (each pairs
-    // two subsets of the samples); when that is below 2^31 - 1 no `L_mac`
-    // saturates and plain i32 sums are exact.
-    let energy: i64 = scaled.iter().map(|&v| v as i64 * v as i64).sum();
-    let exact = 2 * energy < MAX_32 as i64;
-    let mac = |acc: i32, x: i16, y: i16| {
-        if exact {
-            acc + 2 * (x as i32 * y as i32)
-        } else {
-            l_mac(acc, x, y)
+    halves[0][N / 2] = sig[N - 1];
+    // Reference: `L_mac` chain (with overflow flag) of the squares of the
+    // even-indexed samples, from 0. The terms are non-negative, so it
+    // overflows exactly when the exact sum exceeds MAX_32 (`L_mult(-32768,
+    // -32768)` = 2^31 included), and otherwise is that exact sum.
+    let sum = 2 * energy(&halves[0]);
+    let ov = sum > MAX_32 as i64;
+    // Scaling of the whole signal (shr and shl as in the reference; the
+    // chain sum, when exact, minus 2^20 cannot saturate).
+    if ov {
+        for v in halves.iter_mut().flatten() {
+            *v = shr(*v, 3);
         }
-    };
-    // The correlations use every other sample: split `scaled` by index
-    // parity, halves[p][r] = scaled[2r + p], so that each becomes a
-    // contiguous dot product (same terms, so the same exact sum).
-    let mut halves = [[0i16; (PM + L_FRAME).div_ceil(2)]; 2];
-    for (k, &v) in scaled.iter().enumerate() {
-        halves[k & 1][k >> 1] = v;
+    } else if sum < 1_048_576 {
+        for v in halves.iter_mut().flatten() {
+            *v = shl(*v, 3);
+        }
     }
+    // Fast path (bit-exact): each correlation below pairs the 40 current
+    // samples (parity PM & 1) with 40 past samples of one parity p; by
+    // Cauchy-Schwarz each partial sum of its `L_mac` chain is at most
+    // 2·sqrt(E_cur·E_p), E_p the energy of that whole parity half
+    // (`macs_fit`): below 2^31 no `L_mac` saturates and plain i32 sums are
+    // exact.
+    let e_cur = energy(&halves[PM & 1][PM / 2..PM / 2 + L_FRAME / 2]);
+    let exact = [0, 1].map(|p| macs_fit(e_cur, energy(&halves[p])));
+    // scaled[k] = halves[k & 1][k >> 1].
+    let scaled = |k: usize| halves[k & 1][k >> 1];
     // scaled[PM + 2m] = halves[PM & 1][PM / 2 + m].
     let cur = &halves[PM & 1][PM / 2..PM / 2 + L_FRAME / 2];
     // scaled[PM + i] is sample i of the frame.
     let corr = |lag: usize| {
-        if exact {
-            // scaled[PM - lag + 2m] = halves[(PM - lag) & 1][(PM - lag) / 2 + m].
-            let q = PM - lag;
+        // scaled[PM - lag + 2m] = halves[(PM - lag) & 1][(PM - lag) / 2 + m].
+        let q = PM - lag;
+        if exact[q & 1] {
             let past = &halves[q & 1][q / 2..q / 2 + L_FRAME / 2];
             return 2 * dot_plain(cur, past);
         }
         let mut s = 0i32;
         for j in (0..L_FRAME).step_by(2) {
-            s = mac(s, scaled[PM + j], scaled[PM + j - lag]);
+            s = l_mac(s, scaled(PM + j), scaled(PM + j - lag));
         }
         s
     };
@@ -136,14 +138,30 @@ pub(crate) fn correlate_h_x(h: &[i16; L_SUBFR], x: &[i16; L_SUBFR]) -> [i16; L_S
     let mut y32 = [0i32; L_SUBFR];
     let mut max = 0i32;
     let fits = macs_fit(energy(x), energy(h));
-    for i in 0..L_SUBFR {
-        let (x, h) = (&x[i..], &h[..L_SUBFR - i]);
-        let s = if fits {
-            2 * dot_plain(x, h)
-        } else {
-            l_mac_dot(0, x, h)
-        };
-        y32[i] = s;
+    if fits {
+        // y32[i] = 2·Σ_j h[j]·x[i + j]: eight outputs at a time, tap by
+        // tap (8-lane multiply-adds, accumulators in registers), over x
+        // followed by zeros (block q only needs taps j < 40 - 8q).
+        let mut xz = [0i16; 2 * L_SUBFR];
+        xz[..L_SUBFR].copy_from_slice(x);
+        for (q, out) in y32.chunks_exact_mut(8).enumerate() {
+            let mut acc = [0i32; 8];
+            for (j, &c) in h[..L_SUBFR - 8 * q].iter().enumerate() {
+                let xs: &[i16; 8] = xz[8 * q + j..][..8].try_into().unwrap();
+                for (a, &v) in acc.iter_mut().zip(xs) {
+                    *a += c as i32 * v as i32;
+                }
+            }
+            for (o, &a) in out.iter_mut().zip(&acc) {
+                *o = 2 * a;
+            }
+        }
+    } else {
+        for (i, o) in y32.iter_mut().enumerate() {
+            *o = l_mac_dot(0, &x[i..], &h[..L_SUBFR - i]);
+        }
+    }
+    for &s in &y32 {
         let a = l_abs(s);
         if l_sub(a, max) > 0 {
             max = a;
