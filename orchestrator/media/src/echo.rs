@@ -147,11 +147,15 @@ impl EchoSession {
             .pipeline
             .by_name("tx-rtp-out")
             .ok_or_else(|| Error::NoSuchElement("tx-rtp-out".into()))?;
-        // READY binds the receiving socket; the sink then sends from it, so the caller gets its audio back from
-        // the address it sends to (symmetric RTP, what NATs and SIPp's -rtp_echo expect).
-        self.pipeline
-            .set_state(gst::State::Ready)
-            .map_err(|_| Error::Start(self.error_text().unwrap_or_else(|| "cannot bind".into())))?;
+        // The sink must send from the receiving socket, so the caller gets its audio back from the address it
+        // sends to (symmetric RTP, what NATs and SIPp's -rtp_echo expect). udpsrc binds when it goes to READY;
+        // it goes there alone first, because in the pipeline's own NULL→READY the sink starts (and opens sockets
+        // of its own) before the source has bound.
+        if udpsrc.set_state(gst::State::Ready).is_err() {
+            let text = self.error_text().unwrap_or_else(|| "cannot bind".into());
+            let _ = udpsrc.set_state(gst::State::Null);
+            return Err(Error::Start(text));
+        }
         let socket = udpsrc.property_value("used-socket");
         udpsink.set_property_from_value("socket", &socket);
         udpsink.set_property("close-socket", false);

@@ -119,8 +119,10 @@ fn start(args: Args, dial: Option<Dial>) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
+    let calling = dial.is_some();
     let answered = runtime.block_on(serve(config, dial))?;
-    Ok(if answered {
+    // `council call` says whether its call was answered; `council serve` stopped cleanly.
+    Ok(if answered || !calling {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -391,6 +393,29 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
         bad = stats.bad,
         "shutting down"
     );
+    // End the calls still up: a BYE each (sent now, not retransmitted: we are going), and their release
+    // witnessed.
+    ua.shutdown(Instant::now());
+    while let Some(out) = ua.poll_output() {
+        match out {
+            Output::Send(peer, bytes) => match peer.conn {
+                None => {
+                    let _ = udp.send_to(&bytes, peer.addr).await;
+                }
+                Some(n) => {
+                    if let Some(w) = conns.get(&n) {
+                        let _ = w.send(bytes);
+                    }
+                }
+            },
+            Output::Witness(kind, fields) => {
+                if let Err(e) = log.append(kind, fields) {
+                    tracing::error!("witness log: {e}");
+                }
+            }
+            Output::StartMedia(..) | Output::StopMedia(_) => {}
+        }
+    }
     let stops: Vec<_> = sessions
         .drain()
         .map(|(_, s)| tokio::task::spawn_blocking(move || s.stop(Duration::from_millis(500))))

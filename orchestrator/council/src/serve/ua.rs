@@ -1058,6 +1058,18 @@ impl Ua {
         Ok(no)
     }
 
+    /// Ends every call (the daemon is stopping): BYE or CANCEL each, and witness their release.
+    pub fn shutdown(&mut self, now: Instant) {
+        let placing: Vec<CallNo> = self.outgoing.keys().copied().collect();
+        for no in placing {
+            self.end_call(now, no);
+        }
+        let up: Vec<CallNo> = self.calls.keys().copied().collect();
+        for no in up {
+            self.hang_up(now, no, "shutdown");
+        }
+    }
+
     /// Ends a call we placed or answered: CANCEL while it is unanswered (once a provisional response came),
     /// BYE once it is established.
     pub fn end_call(&mut self, now: Instant, no: CallNo) {
