@@ -15,6 +15,7 @@ pub mod h235;
 pub mod ras;
 pub mod raw;
 pub mod samples;
+pub mod signalling;
 
 pub use common::*;
 pub use ras::*;
