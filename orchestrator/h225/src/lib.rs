@@ -1,6 +1,7 @@
 //! `council-h225`: the H.225.0 RAS wire format for Council's gatekeeper — ASN.1 types for the RAS part of the
-//! H.225.0 v7 module H323-MESSAGES, encoded and decoded with `rasn` in aligned PER, and a small layer of
-//! constructors for the messages a gatekeeper sends. Sans-IO: bytes in, bytes out; no sockets, no clocks.
+//! H.225.0 v7 module H323-MESSAGES (and, in [`signalling`], its call-signalling half), encoded and decoded with
+//! `rasn` in aligned PER, and a small layer of constructors for the messages a gatekeeper sends. Sans-IO: bytes in,
+//! bytes out; no sockets, no clocks. See the crate README for what is typed and the rasn pitfalls handled.
 //!
 //! ```
 //! use council_h225::{RequestSeqNum, builders, decode, encode};
@@ -15,6 +16,7 @@ pub mod h235;
 pub mod ras;
 pub mod raw;
 pub mod samples;
+pub mod signalling;
 
 pub use common::*;
 pub use ras::*;

@@ -2,14 +2,14 @@
 //!
 //! Every root component and extension addition is declared, in order. Extension additions that later versions made
 //! mandatory are `Option` (pitfall 2); constrained named types used as extension additions repeat their constraints
-//! on the field (pitfall 1). The `pdu` of an IRR's per-call information (a whole H.225.0 call-signalling PDU) is the
-//! one RAS field kept as raw bits ([`RawOpenType`]) rather than typed.
+//! on the field (pitfall 1). The `pdu` of an IRR's per-call information carries whole call-signalling PDUs, typed
+//! in [`crate::signalling`].
 
 use rasn::prelude::*;
 
 use crate::common::*;
 use crate::h235::{AuthenticationMechanism, ClearToken, CryptoH323Token};
-use crate::raw::RawOpenType;
+use crate::signalling::H323UuPdu;
 
 /// `RasMessage`: the PDU of every RAS datagram. Choice indices: GRQ 0 … LRJ 20, IRQ 21, IRR 22, nonStandardMessage
 /// 23, XRS 24; extension alternatives RIP 0, RAI 1, RAC 2, IACK 3, INAK 4, SCI 5, SCR 6, ACF sequence 7.
@@ -1151,15 +1151,24 @@ pub struct PerCallInfo {
     /// Mandatory since v2 (pitfall 2).
     #[rasn(extension_addition)]
     pub substitute_conf_ids: Option<SequenceOf<ConferenceIdentifier>>,
-    /// `SEQUENCE OF SEQUENCE { h323pdu H323-UU-PDU, sent BOOLEAN }`: call-signalling PDUs, not typed (raw bits).
+    /// The call-signalling PDUs of the call the endpoint reports (when the gatekeeper asked for UUIEs).
     #[rasn(extension_addition)]
-    pub pdu: Option<RawOpenType>,
+    pub pdu: Option<SequenceOf<IrrPdu>>,
     #[rasn(extension_addition)]
     pub call_linkage: Option<CallLinkage>,
     #[rasn(extension_addition)]
     pub usage_information: Option<RasUsageInformation>,
     #[rasn(extension_addition)]
     pub circuit_info: Option<CircuitInfo>,
+}
+
+/// One element of `pdu` in `perCallInfo`: a call-signalling PDU and whether the endpoint sent or received it.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+pub struct IrrPdu {
+    pub h323pdu: H323UuPdu,
+    /// TRUE: sent by the endpoint; FALSE: received.
+    pub sent: bool,
 }
 
 /// IRR.

@@ -70,9 +70,13 @@ impl Decode for RawOpenType {
         _constraints: &Constraints,
     ) -> Result<Self, D::Error> {
         let mut bits = Vec::new();
-        // The decoder is bounded by the open type's own length, so this ends at its last bit.
-        while let Ok(bit) = decoder.decode_bool(Tag::BOOL) {
-            bits.push(bit);
+        // The decoder is bounded by the open type's own length, so this ends at its last bit; the cap is a second
+        // guard (no datagram holds more bits).
+        while bits.len() < crate::MAX_DATAGRAM * 8 {
+            match decoder.decode_bool(Tag::BOOL) {
+                Ok(bit) => bits.push(bit),
+                Err(_) => break,
+            }
         }
         Ok(Self { bits })
     }

@@ -15,6 +15,7 @@ use crate::common::*;
 use crate::h235::*;
 use crate::ras::*;
 use crate::raw::RawOpenType;
+use crate::signalling::*;
 
 /// `requestSeqNum` of the first sample.
 pub const SEQ_BASE: u16 = 1000;
@@ -509,7 +510,16 @@ pub fn all() -> Vec<RasMessage> {
             tokens: None,
             crypto_tokens: None,
             substitute_conf_ids: Some(vec![]),
-            pdu: None,
+            pdu: Some(
+                uu_pdus()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, h323pdu)| IrrPdu {
+                        h323pdu,
+                        sent: i % 2 == 0,
+                    })
+                    .collect(),
+            ),
             call_linkage: None,
             usage_information: None,
             circuit_info: None,
@@ -651,4 +661,218 @@ pub fn keep_alive_rrq(seq: u16) -> RasMessage {
         Some(gk_id()),
         Some(TimeToLive(TIME_TO_LIVE)),
     )
+}
+
+/// One `H323-UU-PDU` of every message body kind, in `h323-message-body` choice order (the IRR sample reports them).
+#[must_use]
+pub fn uu_pdus() -> Vec<H323UuPdu> {
+    let v7 = || builders::protocol_identifier(7);
+    let call = || Some(CallIdentifier::new(call_id(2)));
+    let status = || StatusUuie {
+        protocol_identifier: v7(),
+        call_identifier: CallIdentifier::new(call_id(2)),
+        tokens: None,
+        crypto_tokens: None,
+    };
+    let setup = SetupUuie {
+        protocol_identifier: v7(),
+        h245_address: None,
+        source_address: Some(vec![alias("guardian-1")]),
+        source_info: EndpointType::terminal(),
+        destination_address: Some(vec![alias("council-1"), digits("2000")]),
+        dest_call_signal_address: Some(ip(1, 1720)),
+        dest_extra_call_info: None,
+        dest_extra_crv: None,
+        active_mc: false,
+        conference_id: call_id(1).into(),
+        conference_goal: ConferenceGoal::Create,
+        call_services: None,
+        call_type: CallType::PointToPoint,
+        source_call_signal_address: Some(ip(10, 1720)),
+        remote_extension_address: None,
+        call_identifier: call(),
+        h245_security_capability: Some(vec![H245Security::NoSecurity]),
+        tokens: None,
+        crypto_tokens: None,
+        // No fastStart: Wireshark dissects its octets as H.245 OpenLogicalChannel, and this crate has no H.245.
+        fast_start: None,
+        media_wait_for_connect: Some(false),
+        can_overlap_send: Some(false),
+        endpoint_identifier: Some(ep_id()),
+        multiple_calls: Some(false),
+        maintain_connection: Some(false),
+        connection_parameters: Some(ConnectionParameters {
+            connection_type: ScnConnectionType::BChannel,
+            number_of_scn_connections: 1,
+            connection_aggregation: ScnConnectionAggregation::Auto,
+        }),
+        language: None,
+        presentation_indicator: Some(PresentationIndicator::PresentationAllowed),
+        screening_indicator: Some(ScreeningIndicator::NetworkProvided),
+        service_control: None,
+        symmetric_operation_required: None,
+        capacity: None,
+        circuit_info: None,
+        desired_protocols: None,
+        needed_features: None,
+        desired_features: None,
+        supported_features: None,
+        parallel_h245_control: None,
+        additional_source_addresses: Some(vec![ExtendedAliasAddress {
+            address: digits("1001"),
+            presentation_indicator: None,
+            screening_indicator: Some(ScreeningIndicator::UserProvidedVerifiedAndPassed),
+        }]),
+        hop_count: Some(31),
+        display_name: Some(vec![DisplayName {
+            language: Ia5String::try_from("en").ok(),
+            name: builders::bmp_string("Guardian One").unwrap_or_default(),
+        }]),
+    };
+    let connect = ConnectUuie {
+        protocol_identifier: v7(),
+        h245_address: Some(ip(11, 1721)),
+        destination_info: EndpointType::terminal(),
+        conference_id: call_id(1).into(),
+        call_identifier: call(),
+        h245_security_mode: None,
+        tokens: None,
+        crypto_tokens: None,
+        // No fastStart: Wireshark dissects its octets as H.245 OpenLogicalChannel, and this crate has no H.245.
+        fast_start: None,
+        multiple_calls: Some(false),
+        maintain_connection: Some(false),
+        language: Some(vec![LanguageTag(
+            Ia5String::try_from("de").unwrap_or_default(),
+        )]),
+        connected_address: None,
+        presentation_indicator: None,
+        screening_indicator: None,
+        fast_connect_refused: None,
+        service_control: None,
+        capacity: None,
+        feature_set: None,
+        display_name: None,
+    };
+    let bodies = vec![
+        H323MessageBody::Setup(Box::new(setup)),
+        H323MessageBody::CallProceeding(CallProceedingUuie {
+            protocol_identifier: v7(),
+            destination_info: EndpointType::gatekeeper(),
+            h245_address: None,
+            call_identifier: call(),
+            h245_security_mode: None,
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: None,
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            fast_connect_refused: None,
+            feature_set: None,
+        }),
+        H323MessageBody::Connect(connect),
+        H323MessageBody::Alerting(AlertingUuie {
+            protocol_identifier: v7(),
+            destination_info: EndpointType::terminal(),
+            h245_address: None,
+            call_identifier: call(),
+            h245_security_mode: None,
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: None,
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            alerting_address: Some(vec![alias("guardian-2")]),
+            presentation_indicator: None,
+            screening_indicator: None,
+            fast_connect_refused: None,
+            service_control: None,
+            capacity: None,
+            feature_set: None,
+            display_name: None,
+        }),
+        H323MessageBody::Information(InformationUuie {
+            protocol_identifier: v7(),
+            call_identifier: call(),
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: None,
+            fast_connect_refused: None,
+            circuit_info: None,
+        }),
+        H323MessageBody::ReleaseComplete(ReleaseCompleteUuie {
+            protocol_identifier: v7(),
+            reason: Some(ReleaseCompleteReason::DestinationRejection),
+            call_identifier: call(),
+            tokens: None,
+            crypto_tokens: None,
+            busy_address: None,
+            presentation_indicator: None,
+            screening_indicator: None,
+            capacity: None,
+            service_control: None,
+            feature_set: None,
+            destination_info: None,
+            display_name: None,
+        }),
+        H323MessageBody::Facility(FacilityUuie {
+            protocol_identifier: v7(),
+            alternative_address: Some(ip(2, 1720)),
+            alternative_alias_address: None,
+            conference_id: Some(call_id(1).into()),
+            reason: FacilityReason::CallForwarded,
+            call_identifier: call(),
+            dest_extra_call_info: None,
+            remote_extension_address: None,
+            tokens: None,
+            crypto_tokens: None,
+            conferences: None,
+            h245_address: None,
+            fast_start: None,
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            fast_connect_refused: None,
+            service_control: None,
+            circuit_info: None,
+            feature_set: None,
+            destination_info: None,
+            h245_security_mode: None,
+        }),
+        H323MessageBody::Progress(ProgressUuie {
+            protocol_identifier: v7(),
+            destination_info: EndpointType::terminal(),
+            h245_address: None,
+            call_identifier: CallIdentifier::new(call_id(2)),
+            h245_security_mode: None,
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: None,
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            fast_connect_refused: None,
+        }),
+        H323MessageBody::Empty,
+        H323MessageBody::Status(status()),
+        H323MessageBody::StatusInquiry(status()),
+        H323MessageBody::SetupAcknowledge(status()),
+        H323MessageBody::Notify(NotifyUuie {
+            protocol_identifier: v7(),
+            call_identifier: CallIdentifier::new(call_id(2)),
+            tokens: None,
+            crypto_tokens: None,
+            connected_address: None,
+            presentation_indicator: Some(PresentationIndicator::PresentationRestricted),
+            screening_indicator: None,
+            destination_info: None,
+            display_name: None,
+        }),
+    ];
+    bodies
+        .into_iter()
+        .map(|body| {
+            let mut pdu = H323UuPdu::new(body);
+            pdu.h245_tunnelling = Some(true);
+            pdu
+        })
+        .collect()
 }

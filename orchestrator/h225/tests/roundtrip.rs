@@ -99,32 +99,78 @@ fn every_alias_kind_round_trips() {
 #[test]
 fn untyped_open_types_are_kept_bit_for_bit() {
     use council_h225::raw::RawOpenType;
-    // An IRR whose per-call info carries call-signalling PDUs (kept raw), and an RAI with a T.38 capability (raw).
-    let RasMessage::InfoRequestResponse(mut irr) = samples::all()[22].clone() else {
+    // An RAI with a T.38 capability and an ARQ with QoS capabilities: H.245 types we keep as raw bits.
+    let RasMessage::ResourcesAvailableIndicate(mut rai) = samples::all()[26].clone() else {
         panic!()
     };
-    let pdu = RawOpenType::from_bytes(&[0x01, 0x02, 0x03, 0xF0]);
-    irr.per_call_info.as_mut().unwrap()[0].pdu = Some(pdu.clone());
-    let RasMessage::InfoRequestResponse(back) = round_trip(&RasMessage::InfoRequestResponse(irr))
+    let t38 = RawOpenType::from_bytes(&[0xAA, 0x55]);
+    rai.protocols
+        .push(council_h225::SupportedProtocols::T38FaxAnnexbOnly(
+            t38.clone(),
+        ));
+    let RasMessage::ResourcesAvailableIndicate(back) =
+        round_trip(&RasMessage::ResourcesAvailableIndicate(rai))
     else {
         panic!()
     };
     assert_eq!(
-        back.per_call_info.unwrap()[0]
-            .pdu
-            .as_ref()
-            .map(RawOpenType::to_bytes),
-        Some(pdu.to_bytes())
+        back.protocols.last(),
+        Some(&council_h225::SupportedProtocols::T38FaxAnnexbOnly(t38))
     );
-
-    let RasMessage::ResourcesAvailableIndicate(mut rai) = samples::all()[26].clone() else {
+    let RasMessage::AdmissionRequest(arq) = round_trip(&samples::all()[9]) else {
         panic!()
     };
-    rai.protocols
-        .push(council_h225::SupportedProtocols::T38FaxAnnexbOnly(
-            RawOpenType::from_bytes(&[0xAA, 0x55]),
-        ));
-    round_trip(&RasMessage::ResourcesAvailableIndicate(rai));
+    assert_eq!(
+        arq.transport_qos,
+        Some(council_h225::TransportQos::QosCapabilities(
+            RawOpenType::from_bytes(&[0, 0])
+        ))
+    );
+}
+
+#[test]
+fn every_call_signalling_body_round_trips() {
+    use council_h225::signalling::{H323MessageBody, H323UserInformation, UserData};
+    let pdus = samples::uu_pdus();
+    assert_eq!(
+        pdus.len(),
+        13,
+        "7 root and 6 extension alternatives of h323-message-body"
+    );
+    for (i, pdu) in pdus.into_iter().enumerate() {
+        let mut info = H323UserInformation::new(pdu);
+        if i == 0 {
+            info.user_data = Some(UserData::new(5, b"council"));
+        }
+        let bytes = council_h225::encode_value(&info).unwrap();
+        let back: H323UserInformation = council_h225::decode_value(&bytes).unwrap();
+        assert_eq!(back, info);
+    }
+    // In an IRR, as an endpoint reports a call's PDUs to its gatekeeper.
+    let RasMessage::InfoRequestResponse(irr) = round_trip(&samples::all()[22]) else {
+        panic!()
+    };
+    let pdus = irr.per_call_info.unwrap()[0].pdu.clone().unwrap();
+    assert_eq!(pdus.len(), 13);
+    let H323MessageBody::Setup(setup) = &pdus[0].h323pdu.h323_message_body else {
+        panic!()
+    };
+    assert!(pdus[0].sent);
+    assert_eq!(setup.hop_count, Some(31));
+    assert!(setup.fast_start.is_none());
+
+    // Fast Start: the OpenLogicalChannel octets travel untouched.
+    let mut pdu = samples::uu_pdus().swap_remove(0);
+    if let H323MessageBody::Setup(setup) = &mut pdu.h323_message_body {
+        setup.fast_start = Some(vec![
+            vec![0x00, 0x00, 0x00, 0x0c].into(),
+            vec![0x40, 0x01].into(),
+        ]);
+    }
+    let info = H323UserInformation::new(pdu);
+    let back: H323UserInformation =
+        council_h225::decode_value(&council_h225::encode_value(&info).unwrap()).unwrap();
+    assert_eq!(back, info);
 }
 
 #[test]

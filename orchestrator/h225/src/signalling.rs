@@ -1,0 +1,653 @@
+//! The call-signalling half of H323-MESSAGES (H.225.0 v7): `H323-UserInformation`, the user-user information
+//! element of Q.931 messages, and every UUIE it carries. RAS needs it for the `pdu` of an IRR's per-call
+//! information; the Q.931 side (Setup/Connect with Fast Start) will use it directly via [`crate::decode_value`].
+//!
+//! Same rules as the RAS types: every root component, extension addition and CHOICE alternative in order;
+//! later-mandatory extension additions are `Option`; constrained named types repeat their constraints as extension
+//! additions. H.245 messages travel as encoded octets here (`fastStart`, `h245Control`, `parallelH245Control`).
+
+use rasn::prelude::*;
+
+use crate::common::*;
+use crate::h235::{ClearToken, CryptoH323Token};
+
+/// `H323-UserInformation`: the root of every H.225.0 call-signalling message.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct H323UserInformation {
+    pub h323_uu_pdu: H323UuPdu,
+    pub user_data: Option<UserData>,
+}
+
+impl H323UserInformation {
+    /// The user-user information of a Q.931 message carrying `pdu`.
+    #[must_use]
+    pub fn new(pdu: H323UuPdu) -> Self {
+        Self {
+            h323_uu_pdu: pdu,
+            user_data: None,
+        }
+    }
+}
+
+/// `user-data` in `H323-UserInformation`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct UserData {
+    pub protocol_discriminator: u8,
+    #[rasn(size("1..=131"))]
+    pub user_information: OctetString,
+}
+
+impl UserData {
+    /// User data with a Q.931 protocol discriminator; `user_information` must be 1..=131 octets to encode.
+    #[must_use]
+    pub fn new(protocol_discriminator: u8, user_information: &[u8]) -> Self {
+        Self {
+            protocol_discriminator,
+            user_information: OctetString::from(user_information.to_vec()),
+        }
+    }
+}
+
+/// `h323-message-body` in `H323-UU-PDU`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(choice, automatic_tags)]
+#[non_exhaustive]
+pub enum H323MessageBody {
+    Setup(Box<SetupUuie>),
+    CallProceeding(CallProceedingUuie),
+    Connect(ConnectUuie),
+    Alerting(AlertingUuie),
+    Information(InformationUuie),
+    ReleaseComplete(ReleaseCompleteUuie),
+    Facility(FacilityUuie),
+    #[rasn(extension_addition)]
+    Progress(ProgressUuie),
+    /// A Facility message that does not invoke the Facility-UUIE.
+    #[rasn(extension_addition)]
+    Empty,
+    #[rasn(extension_addition)]
+    Status(StatusUuie),
+    #[rasn(extension_addition)]
+    StatusInquiry(StatusUuie),
+    #[rasn(extension_addition)]
+    SetupAcknowledge(StatusUuie),
+    #[rasn(extension_addition)]
+    Notify(NotifyUuie),
+}
+
+/// `tunnelledSignallingMessage` in `H323-UU-PDU`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct TunnelledSignallingMessage {
+    pub tunnelled_protocol_id: TunnelledProtocol,
+    pub message_content: SequenceOf<OctetString>,
+    pub tunnelling_required: Option<()>,
+    pub non_standard_data: Option<NonStandardParameter>,
+}
+
+/// `H323-UU-PDU`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct H323UuPdu {
+    pub h323_message_body: H323MessageBody,
+    pub non_standard_data: Option<NonStandardParameter>,
+    #[rasn(extension_addition)]
+    pub h4501_supplementary_service: Option<SequenceOf<OctetString>>,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub h245_tunnelling: Option<bool>,
+    #[rasn(extension_addition)]
+    pub h245_control: Option<SequenceOf<OctetString>>,
+    #[rasn(extension_addition)]
+    pub non_standard_control: Option<SequenceOf<NonStandardParameter>>,
+    #[rasn(extension_addition)]
+    pub call_linkage: Option<CallLinkage>,
+    #[rasn(extension_addition)]
+    pub tunnelled_signalling_message: Option<TunnelledSignallingMessage>,
+    #[rasn(extension_addition)]
+    pub provisional_resp_to_h245_tunnelling: Option<()>,
+    #[rasn(extension_addition)]
+    pub stimulus_control: Option<StimulusControl>,
+    #[rasn(extension_addition)]
+    pub generic_data: Option<SequenceOf<GenericData>>,
+}
+
+impl H323UuPdu {
+    /// A PDU carrying `body`, with h245Tunnelling present (false).
+    #[must_use]
+    pub fn new(body: H323MessageBody) -> Self {
+        Self {
+            h323_message_body: body,
+            non_standard_data: None,
+            h4501_supplementary_service: None,
+            h245_tunnelling: Some(false),
+            h245_control: None,
+            non_standard_control: None,
+            call_linkage: None,
+            tunnelled_signalling_message: None,
+            provisional_resp_to_h245_tunnelling: None,
+            stimulus_control: None,
+            generic_data: None,
+        }
+    }
+}
+
+/// `StimulusControl`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct StimulusControl {
+    pub non_standard: Option<NonStandardParameter>,
+    pub is_text: Option<()>,
+    pub h248_message: Option<OctetString>,
+}
+
+/// `Alerting-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct AlertingUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub destination_info: EndpointType,
+    pub h245_address: Option<TransportAddress>,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub call_identifier: Option<CallIdentifier>,
+    #[rasn(extension_addition)]
+    pub h245_security_mode: Option<H245Security>,
+    #[rasn(extension_addition)]
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    #[rasn(extension_addition)]
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub fast_start: Option<SequenceOf<OctetString>>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub multiple_calls: Option<bool>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub maintain_connection: Option<bool>,
+    #[rasn(extension_addition)]
+    pub alerting_address: Option<SequenceOf<AliasAddress>>,
+    #[rasn(extension_addition)]
+    pub presentation_indicator: Option<PresentationIndicator>,
+    #[rasn(extension_addition)]
+    pub screening_indicator: Option<ScreeningIndicator>,
+    #[rasn(extension_addition)]
+    pub fast_connect_refused: Option<()>,
+    #[rasn(extension_addition)]
+    pub service_control: Option<SequenceOf<ServiceControlSession>>,
+    #[rasn(extension_addition)]
+    pub capacity: Option<CallCapacity>,
+    #[rasn(extension_addition)]
+    pub feature_set: Option<FeatureSet>,
+    #[rasn(extension_addition)]
+    pub display_name: Option<SequenceOf<DisplayName>>,
+}
+
+/// `CallProceeding-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct CallProceedingUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub destination_info: EndpointType,
+    pub h245_address: Option<TransportAddress>,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub call_identifier: Option<CallIdentifier>,
+    #[rasn(extension_addition)]
+    pub h245_security_mode: Option<H245Security>,
+    #[rasn(extension_addition)]
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    #[rasn(extension_addition)]
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub fast_start: Option<SequenceOf<OctetString>>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub multiple_calls: Option<bool>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub maintain_connection: Option<bool>,
+    #[rasn(extension_addition)]
+    pub fast_connect_refused: Option<()>,
+    #[rasn(extension_addition)]
+    pub feature_set: Option<FeatureSet>,
+}
+
+/// `Connect-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct ConnectUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub h245_address: Option<TransportAddress>,
+    pub destination_info: EndpointType,
+    pub conference_id: ConferenceIdentifier,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub call_identifier: Option<CallIdentifier>,
+    #[rasn(extension_addition)]
+    pub h245_security_mode: Option<H245Security>,
+    #[rasn(extension_addition)]
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    #[rasn(extension_addition)]
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub fast_start: Option<SequenceOf<OctetString>>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub multiple_calls: Option<bool>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub maintain_connection: Option<bool>,
+    #[rasn(extension_addition)]
+    pub language: Option<SequenceOf<LanguageTag>>,
+    #[rasn(extension_addition)]
+    pub connected_address: Option<SequenceOf<AliasAddress>>,
+    #[rasn(extension_addition)]
+    pub presentation_indicator: Option<PresentationIndicator>,
+    #[rasn(extension_addition)]
+    pub screening_indicator: Option<ScreeningIndicator>,
+    #[rasn(extension_addition)]
+    pub fast_connect_refused: Option<()>,
+    #[rasn(extension_addition)]
+    pub service_control: Option<SequenceOf<ServiceControlSession>>,
+    #[rasn(extension_addition)]
+    pub capacity: Option<CallCapacity>,
+    #[rasn(extension_addition)]
+    pub feature_set: Option<FeatureSet>,
+    #[rasn(extension_addition)]
+    pub display_name: Option<SequenceOf<DisplayName>>,
+}
+
+/// `Information-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct InformationUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub call_identifier: Option<CallIdentifier>,
+    #[rasn(extension_addition)]
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    #[rasn(extension_addition)]
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub fast_start: Option<SequenceOf<OctetString>>,
+    #[rasn(extension_addition)]
+    pub fast_connect_refused: Option<()>,
+    #[rasn(extension_addition)]
+    pub circuit_info: Option<CircuitInfo>,
+}
+
+/// `ReleaseComplete-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct ReleaseCompleteUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub reason: Option<ReleaseCompleteReason>,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub call_identifier: Option<CallIdentifier>,
+    #[rasn(extension_addition)]
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    #[rasn(extension_addition)]
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub busy_address: Option<SequenceOf<AliasAddress>>,
+    #[rasn(extension_addition)]
+    pub presentation_indicator: Option<PresentationIndicator>,
+    #[rasn(extension_addition)]
+    pub screening_indicator: Option<ScreeningIndicator>,
+    #[rasn(extension_addition)]
+    pub capacity: Option<CallCapacity>,
+    #[rasn(extension_addition)]
+    pub service_control: Option<SequenceOf<ServiceControlSession>>,
+    #[rasn(extension_addition)]
+    pub feature_set: Option<FeatureSet>,
+    #[rasn(extension_addition)]
+    pub destination_info: Option<EndpointType>,
+    #[rasn(extension_addition)]
+    pub display_name: Option<SequenceOf<DisplayName>>,
+}
+
+/// `conferenceGoal` in `Setup-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[rasn(choice, automatic_tags)]
+#[non_exhaustive]
+pub enum ConferenceGoal {
+    Create,
+    Join,
+    Invite,
+    #[rasn(extension_addition)]
+    CapabilityNegotiation,
+    #[rasn(extension_addition)]
+    CallIndependentSupplementaryService,
+}
+
+/// `connectionParameters` in `Setup-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct ConnectionParameters {
+    pub connection_type: ScnConnectionType,
+    pub number_of_scn_connections: u16,
+    pub connection_aggregation: ScnConnectionAggregation,
+}
+
+/// `Setup-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct SetupUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub h245_address: Option<TransportAddress>,
+    pub source_address: Option<SequenceOf<AliasAddress>>,
+    pub source_info: EndpointType,
+    pub destination_address: Option<SequenceOf<AliasAddress>>,
+    pub dest_call_signal_address: Option<TransportAddress>,
+    pub dest_extra_call_info: Option<SequenceOf<AliasAddress>>,
+    pub dest_extra_crv: Option<SequenceOf<CallReferenceValue>>,
+    pub active_mc: bool,
+    pub conference_id: ConferenceIdentifier,
+    pub conference_goal: ConferenceGoal,
+    pub call_services: Option<QseriesOptions>,
+    pub call_type: CallType,
+    #[rasn(extension_addition)]
+    pub source_call_signal_address: Option<TransportAddress>,
+    #[rasn(extension_addition)]
+    pub remote_extension_address: Option<AliasAddress>,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub call_identifier: Option<CallIdentifier>,
+    #[rasn(extension_addition)]
+    pub h245_security_capability: Option<SequenceOf<H245Security>>,
+    #[rasn(extension_addition)]
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    #[rasn(extension_addition)]
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub fast_start: Option<SequenceOf<OctetString>>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub media_wait_for_connect: Option<bool>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub can_overlap_send: Option<bool>,
+    #[rasn(extension_addition, size("1..=128"))]
+    pub endpoint_identifier: Option<EndpointIdentifier>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub multiple_calls: Option<bool>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub maintain_connection: Option<bool>,
+    #[rasn(extension_addition)]
+    pub connection_parameters: Option<ConnectionParameters>,
+    #[rasn(extension_addition)]
+    pub language: Option<SequenceOf<LanguageTag>>,
+    #[rasn(extension_addition)]
+    pub presentation_indicator: Option<PresentationIndicator>,
+    #[rasn(extension_addition)]
+    pub screening_indicator: Option<ScreeningIndicator>,
+    #[rasn(extension_addition)]
+    pub service_control: Option<SequenceOf<ServiceControlSession>>,
+    #[rasn(extension_addition)]
+    pub symmetric_operation_required: Option<()>,
+    #[rasn(extension_addition)]
+    pub capacity: Option<CallCapacity>,
+    #[rasn(extension_addition)]
+    pub circuit_info: Option<CircuitInfo>,
+    #[rasn(extension_addition)]
+    pub desired_protocols: Option<SequenceOf<SupportedProtocols>>,
+    #[rasn(extension_addition)]
+    pub needed_features: Option<SequenceOf<FeatureDescriptor>>,
+    #[rasn(extension_addition)]
+    pub desired_features: Option<SequenceOf<FeatureDescriptor>>,
+    #[rasn(extension_addition)]
+    pub supported_features: Option<SequenceOf<FeatureDescriptor>>,
+    #[rasn(extension_addition)]
+    pub parallel_h245_control: Option<SequenceOf<OctetString>>,
+    #[rasn(extension_addition)]
+    pub additional_source_addresses: Option<SequenceOf<ExtendedAliasAddress>>,
+    #[rasn(extension_addition, value("1..=31"))]
+    pub hop_count: Option<u8>,
+    #[rasn(extension_addition)]
+    pub display_name: Option<SequenceOf<DisplayName>>,
+}
+
+/// `ScnConnectionType`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[rasn(choice, automatic_tags)]
+#[non_exhaustive]
+pub enum ScnConnectionType {
+    Unknown,
+    BChannel,
+    Hybrid2x64,
+    Hybrid384,
+    Hybrid1536,
+    Hybrid1920,
+    Multirate,
+}
+
+/// `ScnConnectionAggregation`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[rasn(choice, automatic_tags)]
+#[non_exhaustive]
+pub enum ScnConnectionAggregation {
+    Auto,
+    None,
+    H221,
+    BondedMode1,
+    BondedMode2,
+    BondedMode3,
+}
+
+/// `PresentationIndicator`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[rasn(choice, automatic_tags)]
+#[non_exhaustive]
+pub enum PresentationIndicator {
+    PresentationAllowed,
+    PresentationRestricted,
+    AddressNotAvailable,
+}
+
+/// `ScreeningIndicator` (ENUMERATED, extensible).
+#[derive(AsnType, Decode, Encode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[rasn(enumerated)]
+#[non_exhaustive]
+pub enum ScreeningIndicator {
+    UserProvidedNotScreened = 0,
+    UserProvidedVerifiedAndPassed = 1,
+    UserProvidedVerifiedAndFailed = 2,
+    NetworkProvided = 3,
+}
+
+/// `Facility-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct FacilityUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub alternative_address: Option<TransportAddress>,
+    pub alternative_alias_address: Option<SequenceOf<AliasAddress>>,
+    pub conference_id: Option<ConferenceIdentifier>,
+    pub reason: FacilityReason,
+    /// Mandatory since v2 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub call_identifier: Option<CallIdentifier>,
+    #[rasn(extension_addition)]
+    pub dest_extra_call_info: Option<SequenceOf<AliasAddress>>,
+    #[rasn(extension_addition)]
+    pub remote_extension_address: Option<AliasAddress>,
+    #[rasn(extension_addition)]
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    #[rasn(extension_addition)]
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub conferences: Option<SequenceOf<ConferenceList>>,
+    #[rasn(extension_addition)]
+    pub h245_address: Option<TransportAddress>,
+    #[rasn(extension_addition)]
+    pub fast_start: Option<SequenceOf<OctetString>>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub multiple_calls: Option<bool>,
+    /// Mandatory since v3 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub maintain_connection: Option<bool>,
+    #[rasn(extension_addition)]
+    pub fast_connect_refused: Option<()>,
+    #[rasn(extension_addition)]
+    pub service_control: Option<SequenceOf<ServiceControlSession>>,
+    #[rasn(extension_addition)]
+    pub circuit_info: Option<CircuitInfo>,
+    #[rasn(extension_addition)]
+    pub feature_set: Option<FeatureSet>,
+    #[rasn(extension_addition)]
+    pub destination_info: Option<EndpointType>,
+    #[rasn(extension_addition)]
+    pub h245_security_mode: Option<H245Security>,
+}
+
+/// `ConferenceList`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct ConferenceList {
+    pub conference_id: Option<ConferenceIdentifier>,
+    pub conference_alias: Option<AliasAddress>,
+    pub non_standard_data: Option<NonStandardParameter>,
+}
+
+/// `FacilityReason`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[rasn(choice, automatic_tags)]
+#[non_exhaustive]
+pub enum FacilityReason {
+    RouteCallToGatekeeper,
+    CallForwarded,
+    RouteCallToMc,
+    UndefinedReason,
+    #[rasn(extension_addition)]
+    ConferenceListChoice,
+    #[rasn(extension_addition)]
+    StartH245,
+    #[rasn(extension_addition)]
+    NoH245,
+    #[rasn(extension_addition)]
+    NewTokens,
+    #[rasn(extension_addition)]
+    FeatureSetUpdate,
+    #[rasn(extension_addition)]
+    ForwardedElements,
+    #[rasn(extension_addition)]
+    TransportedInformation,
+}
+
+/// `Progress-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct ProgressUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub destination_info: EndpointType,
+    pub h245_address: Option<TransportAddress>,
+    pub call_identifier: CallIdentifier,
+    pub h245_security_mode: Option<H245Security>,
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    pub fast_start: Option<SequenceOf<OctetString>>,
+    /// Mandatory since v4 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub multiple_calls: Option<bool>,
+    /// Mandatory since v4 (pitfall 2).
+    #[rasn(extension_addition)]
+    pub maintain_connection: Option<bool>,
+    #[rasn(extension_addition)]
+    pub fast_connect_refused: Option<()>,
+}
+
+/// `Status-UUIE`; `StatusInquiry-UUIE` and `SetupAcknowledge-UUIE` have the same components.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct StatusUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub call_identifier: CallIdentifier,
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+}
+
+/// `Notify-UUIE`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct NotifyUuie {
+    pub protocol_identifier: ProtocolIdentifier,
+    pub call_identifier: CallIdentifier,
+    pub tokens: Option<SequenceOf<ClearToken>>,
+    pub crypto_tokens: Option<SequenceOf<CryptoH323Token>>,
+    #[rasn(extension_addition)]
+    pub connected_address: Option<SequenceOf<AliasAddress>>,
+    #[rasn(extension_addition)]
+    pub presentation_indicator: Option<PresentationIndicator>,
+    #[rasn(extension_addition)]
+    pub screening_indicator: Option<ScreeningIndicator>,
+    #[rasn(extension_addition)]
+    pub destination_info: Option<EndpointType>,
+    #[rasn(extension_addition)]
+    pub display_name: Option<SequenceOf<DisplayName>>,
+}
+
+/// `SecurityCapabilities` (the misspelt `authenticaton` is the Recommendation's).
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct SecurityCapabilities {
+    pub non_standard: Option<NonStandardParameter>,
+    pub encryption: SecurityServiceMode,
+    pub authenticaton: SecurityServiceMode,
+    pub integrity: SecurityServiceMode,
+}
+
+/// `H245Security`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(choice, automatic_tags)]
+#[non_exhaustive]
+pub enum H245Security {
+    NonStandard(NonStandardParameter),
+    NoSecurity,
+    Tls(SecurityCapabilities),
+    Ipsec(SecurityCapabilities),
+}
+
+/// `DisplayName` (not extensible).
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+pub struct DisplayName {
+    pub language: Option<Ia5String>,
+    #[rasn(size("1..=80"))]
+    pub name: BmpString,
+}
+
+/// `ExtendedAliasAddress`.
+#[derive(AsnType, Decode, Encode, Debug, Clone, PartialEq, Eq, Hash)]
+#[rasn(automatic_tags)]
+#[non_exhaustive]
+pub struct ExtendedAliasAddress {
+    pub address: AliasAddress,
+    pub presentation_indicator: Option<PresentationIndicator>,
+    pub screening_indicator: Option<ScreeningIndicator>,
+}
