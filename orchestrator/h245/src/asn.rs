@@ -2295,3 +2295,64 @@ asn! {
         pub samples_per_frame: u8,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_typed_audio_alternative_round_trips() {
+        // g729wAnnexB and g729AnnexAwAnnexB are extension additions of a constrained INTEGER (1..256): the
+        // constraint is repeated on the variant, or rasn would encode them unconstrained.
+        let audio = [
+            AudioCapability::G711Alaw64k(1),
+            AudioCapability::G711Ulaw64k(256),
+            AudioCapability::G7231(G7231Capability {
+                max_al_sdu_audio_frames: 8,
+                silence_suppression: true,
+            }),
+            AudioCapability::G729(2),
+            AudioCapability::G729AnnexA(3),
+            AudioCapability::G729wAnnexB(4),
+            AudioCapability::G729AnnexAwAnnexB(5),
+            AudioCapability::GsmFullRate(GsmAudioCapability {
+                audio_unit_size: 33,
+                comfort_noise: false,
+                scrambled: false,
+            }),
+            AudioCapability::G729Extensions(G729Extensions {
+                audio_unit: Some(2),
+                annex_a: true,
+                annex_b: true,
+                annex_d: false,
+                annex_e: false,
+                annex_f: false,
+                annex_g: false,
+                annex_h: false,
+            }),
+            AudioCapability::Vbd(VbdCapability {
+                r#type: Box::new(AudioCapability::G711Ulaw64k(20)),
+            }),
+            AudioCapability::AudioTelephonyEvent(NoPtAudioTelephonyEventCapability {
+                audio_telephone_event: GeneralString::try_from(String::from("0-16")).unwrap(),
+            }),
+            AudioCapability::AudioTone(NoPtAudioToneCapability {}),
+        ];
+        for a in audio {
+            let entry = CapabilityTableEntry {
+                capability_table_entry_number: CapabilityTableEntryNumber(1),
+                capability: Some(Capability::ReceiveAndTransmitAudioCapability(a)),
+            };
+            let MultimediaSystemControlMessage::Request(RequestMessage::TerminalCapabilitySet(
+                mut tcs,
+            )) = crate::messages::terminal_capability_set(1, &[council_rtp::Codec::Pcmu])
+            else {
+                unreachable!()
+            };
+            tcs.capability_table = Some(vec![entry]);
+            let m =
+                MultimediaSystemControlMessage::Request(RequestMessage::TerminalCapabilitySet(tcs));
+            assert_eq!(crate::decode(&crate::encode(&m).unwrap()).unwrap(), m);
+        }
+    }
+}
