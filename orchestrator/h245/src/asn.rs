@@ -56,9 +56,7 @@ asn! {
         RequestChannelClose(RequestChannelClose),
         MultiplexEntrySend(MultiplexEntrySend),
         RequestMultiplexEntry(RequestMultiplexEntry),
-        /// RequestMode (a list of ModeDescriptions): untyped. It is a root alternative, but the message CHOICE is
-        /// the whole PDU, so its value runs to the end of the PDU and [`Opaque`] takes exactly it.
-        RequestMode(Opaque),
+        RequestMode(RequestMode),
         RoundTripDelayRequest(RoundTripDelayRequest),
         MaintenanceLoopRequest(MaintenanceLoopRequest),
         #[rasn(extension_addition)]
@@ -1787,6 +1785,19 @@ asn! {
 
     #[rasn(automatic_tags)]
     #[non_exhaustive]
+    pub struct RequestMode {
+        #[rasn(value("0..=255"))]
+        pub sequence_number: u8,
+        /// In order of preference.
+        #[rasn(size("1..=256"))]
+        pub requested_modes: SequenceOf<ModeDescription>,
+    }
+
+    #[rasn(delegate, size("1..=256"))]
+    pub struct ModeDescription(pub SequenceOf<ModeElement>);
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
     pub struct RequestModeAck {
         #[rasn(value("0..=255"))]
         pub sequence_number: u8,
@@ -2293,6 +2304,342 @@ asn! {
         pub sample_size: u8,
         #[rasn(value("1..=255"))]
         pub samples_per_frame: u8,
+    }
+}
+
+// =====================================================================================================================
+// Request mode: mode descriptions
+// =====================================================================================================================
+
+asn! {
+    #[rasn(choice, automatic_tags)]
+    #[non_exhaustive]
+    pub enum ModeElementType {
+        NonStandard(NonStandardParameter),
+        VideoMode(VideoMode),
+        AudioMode(AudioMode),
+        DataMode(DataMode),
+        EncryptionMode(EncryptionMode),
+        /// H235Mode.
+        #[rasn(extension_addition)]
+        H235Mode(Opaque),
+        /// MultiplexedStreamParameter.
+        #[rasn(extension_addition)]
+        MultiplexedStreamMode(Opaque),
+        /// RedundancyEncodingDTMode.
+        #[rasn(extension_addition)]
+        RedundancyEncodingDtMode(Opaque),
+        /// MultiplePayloadStreamMode.
+        #[rasn(extension_addition)]
+        MultiplePayloadStreamMode(Opaque),
+        /// DepFECMode (deprecated).
+        #[rasn(extension_addition)]
+        DepFecMode(Opaque),
+        /// FECMode.
+        #[rasn(extension_addition)]
+        FecMode(Opaque),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct ModeElement {
+        pub r#type: ModeElementType,
+        pub h223_mode_parameters: Option<H223ModeParameters>,
+        #[rasn(extension_addition)]
+        pub v76_mode_parameters: Option<V76ModeParameters>,
+        /// H2250ModeParameters.
+        #[rasn(extension_addition)]
+        pub h2250_mode_parameters: Option<Opaque>,
+        /// GenericCapability.
+        #[rasn(extension_addition)]
+        pub generic_mode_parameters: Option<Opaque>,
+        /// MultiplexedStreamModeParameters.
+        #[rasn(extension_addition)]
+        pub multiplexed_stream_mode_parameters: Option<Opaque>,
+        #[rasn(extension_addition, value("1..=65535"))]
+        pub logical_channel_number: Option<u16>,
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct H223ModeParameters {
+        pub adaptation_layer_type: AdaptationLayerType,
+        pub segmentable_flag: bool,
+    }
+
+    #[rasn(choice, automatic_tags)]
+    #[non_exhaustive]
+    pub enum V76ModeParameters {
+        SuspendResumewAddress(()),
+        SuspendResumewoAddress(()),
+    }
+
+    #[rasn(choice, automatic_tags)]
+    #[non_exhaustive]
+    pub enum VideoMode {
+        NonStandard(NonStandardParameter),
+        H261VideoMode(H261VideoMode),
+        H262VideoMode(H262VideoMode),
+        H263VideoMode(H263VideoMode),
+        Is11172VideoMode(Is11172VideoMode),
+        /// GenericCapability.
+        #[rasn(extension_addition)]
+        GenericVideoMode(Opaque),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct H261VideoMode {
+        pub resolution: H261Resolution,
+        #[rasn(value("1..=19200"))]
+        pub bit_rate: u16,
+        pub still_image_transmission: bool,
+    }
+
+    #[rasn(choice, automatic_tags)]
+    pub enum H261Resolution {
+        Qcif(()),
+        Cif(()),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct H262VideoMode {
+        pub profile_and_level: H262ProfileAndLevel,
+        #[rasn(value("0..=1073741823"))]
+        pub video_bit_rate: Option<u32>,
+        #[rasn(value("0..=262143"))]
+        pub vbv_buffer_size: Option<u32>,
+        #[rasn(value("0..=16383"))]
+        pub samples_per_line: Option<u16>,
+        #[rasn(value("0..=16383"))]
+        pub lines_per_frame: Option<u16>,
+        #[rasn(value("0..=15"))]
+        pub frames_per_second: Option<u8>,
+        #[rasn(value("0..=4294967295"))]
+        pub luminance_sample_rate: Option<u32>,
+    }
+
+    #[rasn(choice, automatic_tags)]
+    #[non_exhaustive]
+    pub enum H262ProfileAndLevel {
+        SpAtMl(()),
+        MpAtLl(()),
+        MpAtMl(()),
+        MpAtH14(()),
+        MpAtHl(()),
+        SnrAtLl(()),
+        SnrAtMl(()),
+        SpatialAtH14(()),
+        HpAtMl(()),
+        HpAtH14(()),
+        HpAtHl(()),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct H263VideoMode {
+        pub resolution: H263Resolution,
+        #[rasn(value("1..=19200"))]
+        pub bit_rate: u16,
+        pub unrestricted_vector: bool,
+        pub arithmetic_coding: bool,
+        pub advanced_prediction: bool,
+        pub pb_frames: bool,
+        #[rasn(extension_addition)]
+        pub error_compensation: Option<bool>,
+        /// EnhancementLayerInfo.
+        #[rasn(extension_addition)]
+        pub enhancement_layer_info: Option<Opaque>,
+        /// H263Options.
+        #[rasn(extension_addition)]
+        pub h263_options: Option<Opaque>,
+    }
+
+    #[rasn(choice, automatic_tags)]
+    #[non_exhaustive]
+    pub enum H263Resolution {
+        Sqcif(()),
+        Qcif(()),
+        Cif(()),
+        Cif4(()),
+        Cif16(()),
+        #[rasn(extension_addition)]
+        Custom(()),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct Is11172VideoMode {
+        pub constrained_bitstream: bool,
+        #[rasn(value("0..=1073741823"))]
+        pub video_bit_rate: Option<u32>,
+        #[rasn(value("0..=262143"))]
+        pub vbv_buffer_size: Option<u32>,
+        #[rasn(value("0..=16383"))]
+        pub samples_per_line: Option<u16>,
+        #[rasn(value("0..=16383"))]
+        pub lines_per_frame: Option<u16>,
+        #[rasn(value("0..=15"))]
+        pub picture_rate: Option<u8>,
+        #[rasn(value("0..=4294967295"))]
+        pub luminance_sample_rate: Option<u32>,
+    }
+
+    /// An audio mode asked for in a RequestMode (like [`AudioCapability`], mostly without frame counts).
+    #[rasn(choice, automatic_tags)]
+    #[non_exhaustive]
+    pub enum AudioMode {
+        NonStandard(NonStandardParameter),
+        G711Alaw64k(()),
+        G711Alaw56k(()),
+        G711Ulaw64k(()),
+        G711Ulaw56k(()),
+        G722_64k(()),
+        G722_56k(()),
+        G722_48k(()),
+        G728(()),
+        G729(()),
+        G729AnnexA(()),
+        G7231(G7231Mode),
+        Is11172AudioMode(Is11172AudioMode),
+        Is13818AudioMode(Is13818AudioMode),
+        #[rasn(extension_addition, value("1..=256"))]
+        G729wAnnexB(u16),
+        #[rasn(extension_addition, value("1..=256"))]
+        G729AnnexAwAnnexB(u16),
+        /// G7231AnnexCMode.
+        #[rasn(extension_addition)]
+        G7231AnnexCMode(Opaque),
+        #[rasn(extension_addition)]
+        GsmFullRate(GsmAudioCapability),
+        #[rasn(extension_addition)]
+        GsmHalfRate(GsmAudioCapability),
+        #[rasn(extension_addition)]
+        GsmEnhancedFullRate(GsmAudioCapability),
+        /// GenericCapability.
+        #[rasn(extension_addition)]
+        GenericAudioMode(Opaque),
+        #[rasn(extension_addition)]
+        G729Extensions(G729Extensions),
+        #[rasn(extension_addition)]
+        Vbd(VbdMode),
+    }
+
+    #[rasn(choice, automatic_tags)]
+    pub enum G7231Mode {
+        NoSilenceSuppressionLowRate(()),
+        NoSilenceSuppressionHighRate(()),
+        SilenceSuppressionLowRate(()),
+        SilenceSuppressionHighRate(()),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct VbdMode {
+        /// Shall not itself be `vbd`.
+        pub r#type: Box<AudioMode>,
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct Is11172AudioMode {
+        pub audio_layer: AudioLayer,
+        pub audio_sampling: Is11172AudioSampling,
+        pub multichannel_type: Is11172MultichannelType,
+        #[rasn(value("1..=448"))]
+        pub bit_rate: u16,
+    }
+
+    #[rasn(choice, automatic_tags)]
+    pub enum AudioLayer {
+        AudioLayer1(()),
+        AudioLayer2(()),
+        AudioLayer3(()),
+    }
+
+    #[rasn(choice, automatic_tags)]
+    pub enum Is11172AudioSampling {
+        AudioSampling32k(()),
+        AudioSampling44k1(()),
+        AudioSampling48k(()),
+    }
+
+    #[rasn(choice, automatic_tags)]
+    pub enum Is11172MultichannelType {
+        SingleChannel(()),
+        TwoChannelStereo(()),
+        TwoChannelDual(()),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct Is13818AudioMode {
+        pub audio_layer: AudioLayer,
+        pub audio_sampling: Is13818AudioSampling,
+        pub multichannel_type: Is13818MultichannelType,
+        pub low_frequency_enhancement: bool,
+        pub multilingual: bool,
+        #[rasn(value("1..=1130"))]
+        pub bit_rate: u16,
+    }
+
+    #[rasn(choice, automatic_tags)]
+    pub enum Is13818AudioSampling {
+        AudioSampling16k(()),
+        AudioSampling22k05(()),
+        AudioSampling24k(()),
+        AudioSampling32k(()),
+        AudioSampling44k1(()),
+        AudioSampling48k(()),
+    }
+
+    #[rasn(choice, automatic_tags)]
+    pub enum Is13818MultichannelType {
+        SingleChannel(()),
+        TwoChannelStereo(()),
+        TwoChannelDual(()),
+        ThreeChannels2_1(()),
+        ThreeChannels3_0(()),
+        FourChannels2_0_2_0(()),
+        FourChannels2_2(()),
+        FourChannels3_1(()),
+        FiveChannels3_0_2_0(()),
+        FiveChannels3_2(()),
+    }
+
+    #[rasn(automatic_tags)]
+    #[non_exhaustive]
+    pub struct DataMode {
+        pub application: DataModeApplication,
+        /// Units of 100 bit/s.
+        #[rasn(value("0..=4294967295"))]
+        pub bit_rate: u32,
+    }
+
+    #[rasn(choice, automatic_tags)]
+    #[non_exhaustive]
+    pub enum DataModeApplication {
+        NonStandard(NonStandardParameter),
+        T120(DataProtocolCapability),
+        DsmCc(DataProtocolCapability),
+        UserData(DataProtocolCapability),
+        T84(DataProtocolCapability),
+        T434(DataProtocolCapability),
+        H224(DataProtocolCapability),
+        Nlpid(NlpidApplication),
+        DsvdControl(()),
+        H222DataPartitioning(DataProtocolCapability),
+        #[rasn(extension_addition)]
+        T30fax(DataProtocolCapability),
+        #[rasn(extension_addition)]
+        T140(DataProtocolCapability),
+        /// SEQUENCE { t38FaxProtocol, t38FaxProfile }.
+        #[rasn(extension_addition)]
+        T38fax(Opaque),
+        /// GenericCapability.
+        #[rasn(extension_addition)]
+        GenericDataMode(Opaque),
     }
 }
 

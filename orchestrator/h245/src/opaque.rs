@@ -1,11 +1,10 @@
 //! [`Opaque`]: the PER bits of a value this crate declares but does not type.
 //!
 //! PER is not self-delimiting, so an untyped value can only be carried where its end is known without decoding
-//! it: inside an open type (a CHOICE extension alternative or a SEQUENCE extension addition, each of which PER
-//! wraps in a length) or at the tail of a whole PDU (a root alternative of the message CHOICEs, since one
-//! `MultimediaSystemControlMessage` is one PDU). There `Opaque` takes every remaining bit, so a peer's valid
-//! message still decodes and re-encodes to the same bits. Anywhere else a value must be typed exactly, and this
-//! crate does so.
+//! it: inside an open type — a CHOICE extension alternative or a SEQUENCE extension addition, each of which PER
+//! wraps in a length. That is the only place this crate uses `Opaque`; every root component is typed exactly.
+//! There `Opaque` takes every bit of the open type, so a peer's valid message still decodes and re-encodes to
+//! the same bits.
 
 use rasn::prelude::*;
 
@@ -28,7 +27,7 @@ impl Decode for Opaque {
         _: &Constraints,
     ) -> Result<Self, D::Error> {
         // In PER a BOOLEAN is exactly one unaligned bit, so reading booleans until the input ends reads the
-        // remaining bits of the enclosing open type (or PDU) verbatim.
+        // remaining bits of the enclosing open type verbatim.
         let mut bits = Vec::new();
         while let Ok(bit) = decoder.decode_bool(tag) {
             bits.push(bit);

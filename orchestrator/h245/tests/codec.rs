@@ -1,7 +1,7 @@
 //! The PER codec: our messages round-trip (compared as decoded values, since rasn writes whole extension
 //! bitmaps where other stacks may trim them), a few encodings are checked bit by bit against X.691 by hand, and
-//! what other stacks may send — extension alternatives we carry untyped, RequestMode, extension additions from a
-//! newer version — decodes.
+//! what other stacks may send — extension alternatives we carry untyped, extension additions from a newer
+//! version — decodes.
 
 use council_h245::asn::*;
 use council_h245::{H245Error, Opaque, decode, decode_olc, encode, encode_olc, messages};
@@ -151,7 +151,7 @@ fn out_of_range_values_are_encode_errors_not_panics() {
 }
 
 #[test]
-fn request_mode_is_carried_whole() {
+fn request_mode_is_bit_exact() {
     // RequestMode { sequenceNumber 1, requestedModes { { { type audioMode: g711Ulaw64k } } } }, by hand:
     // MSCM 0 00, RequestMessage 0 + requestMode = 8 -> 0000 1000; RequestMode: extension bit, aligned
     // sequenceNumber 0x01; two SIZE(1..256) counts of 1 (0x00, 0x00); ModeElement: extension bit 0,
@@ -159,11 +159,18 @@ fn request_mode_is_carried_whole() {
     // g711Ulaw64k = 3 of 14 -> 0011: 0000 1000 011(0 0000).
     let bytes = unhex("08000100000860");
     let m = decode(&bytes).unwrap();
-    let MultimediaSystemControlMessage::Request(RequestMessage::RequestMode(ref opaque)) = m else {
+    let MultimediaSystemControlMessage::Request(RequestMessage::RequestMode(ref rm)) = m else {
         panic!("not a RequestMode: {m:?}")
     };
-    // Everything after the 8 bits of the two CHOICE indices.
-    assert_eq!(opaque.bits.len(), 48);
+    assert_eq!(rm.sequence_number, 1);
+    assert_eq!(rm.requested_modes.len(), 1);
+    let modes = &rm.requested_modes[0].0;
+    assert_eq!(modes.len(), 1);
+    assert_eq!(
+        modes[0].r#type,
+        ModeElementType::AudioMode(AudioMode::G711Ulaw64k(()))
+    );
+    assert_eq!(modes[0].h223_mode_parameters, None);
     assert_eq!(encode(&m).unwrap(), bytes);
 }
 

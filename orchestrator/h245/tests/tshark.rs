@@ -80,8 +80,8 @@ fn an_h245_session_decodes_cleanly_with_our_values() {
     for element in &answer {
         send(false, &olc_message(element));
     }
-    // Carried untyped: RequestMode (a root alternative at the tail of the PDU) and a userInput signal (an
-    // extension alternative), both written by hand (see tests/codec.rs).
+    // Written by hand (see tests/codec.rs): a RequestMode, and a userInput signal (an extension alternative we
+    // carry untyped).
     send(true, &unhex("08000100000860"));
     send(true, &unhex("6d810446a00063"));
     send(true, &encode(&messages::end_session_command()).unwrap());
@@ -226,7 +226,7 @@ fn an_h245_session_decodes_cleanly_with_our_values() {
         ]
     );
 
-    // What we carry untyped is what Wireshark reads in those bits.
+    // The hand-written messages are what Wireshark reads too.
     assert_eq!(
         rows(
             &t,
