@@ -11,6 +11,7 @@
 //! The callee accepts at most one proposal each way by returning those OpenLogicalChannels in its own
 //! `fastStart` (CallProceeding, Alerting or Connect) — with the same logical channel numbers and data types, and
 //! its own addresses filled in: for the forward channel its RTP and RTCP, for the reverse channel its RTCP.
+//! (The callee may number the reverse channel itself; we keep the caller's number, which is unique.)
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
