@@ -398,6 +398,34 @@ pub fn fast_start_answer(
     Ok((accepted, media))
 }
 
+/// The caller's reading of the callee's Fast Start answer (the `fastStart` of CallProceeding, Alerting or
+/// Connect): the first accepted forward channel with a codec of ours and the callee's RTP address is what we
+/// send, the first accepted reverse channel with a codec of ours is what we receive. Elements that do not decode
+/// are left out; `None` where the callee accepted nothing usable that way.
+pub fn fast_start_accepted(answer: &[Vec<u8>]) -> FastStartMedia {
+    let proposals = parse_fast_start(answer);
+    let first = |direction: Direction| {
+        proposals
+            .iter()
+            .filter(|p| p.direction == direction)
+            .filter(|p| direction == Direction::Reverse || p.media.is_some())
+            .find_map(|p| {
+                channel(
+                    p,
+                    if direction == Direction::Forward {
+                        p.media
+                    } else {
+                        None
+                    },
+                )
+            })
+    };
+    FastStartMedia {
+        send: first(Direction::Forward),
+        receive: first(Direction::Reverse),
+    }
+}
+
 /// The caller's H.225.0 parameters of a forward proposal, with our addresses filled in.
 fn answer_h2250(
     offered: &ForwardMultiplexParameters,

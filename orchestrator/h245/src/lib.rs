@@ -21,8 +21,8 @@ pub mod opaque;
 
 pub use asn::{MultimediaSystemControlMessage, OpenLogicalChannel};
 pub use fast_start::{
-    Direction, FastStartMedia, MediaChannel, Proposal, fast_start_answer, fast_start_offer,
-    parse_fast_start,
+    Direction, FastStartMedia, MediaChannel, Proposal, fast_start_accepted, fast_start_answer,
+    fast_start_offer, parse_fast_start,
 };
 pub use opaque::Opaque;
 

@@ -8,7 +8,7 @@ use council_h245::asn::{
 use council_h245::fast_start::{self, socket_address};
 use council_h245::{
     Direction, FastStartMedia, H245Error, MediaChannel, Proposal, decode_olc, encode_olc,
-    fast_start_answer, fast_start_offer, parse_fast_start,
+    fast_start_accepted, fast_start_answer, fast_start_offer, parse_fast_start,
 };
 use council_rtp::Codec;
 
@@ -277,4 +277,71 @@ fn nothing_in_common_is_an_error_and_garbage_is_ignored() {
     assert_eq!(p[0].codec, None);
     assert_eq!(p[0].frames_per_packet, Some(20));
     assert_eq!(p[0].audio, Some(AudioCapability::G722_64k(20)));
+}
+
+#[test]
+fn the_caller_reads_the_answer_as_the_mirror_of_the_callees_media() {
+    let caller_rtp = addr("192.0.2.10:20000");
+    let caller_rtcp = addr("192.0.2.10:20001");
+    let our_rtp = addr("198.51.100.1:10000");
+    let our_rtcp = addr("198.51.100.1:10001");
+    let offer = fast_start_offer(&[Codec::G729, Codec::Pcma], caller_rtp, caller_rtcp, 10);
+    let (answer, callee) = fast_start_answer(&offer, &[Codec::G729], our_rtp, our_rtcp).unwrap();
+    let caller = fast_start_accepted(&answer);
+    assert_eq!(
+        caller,
+        FastStartMedia {
+            send: Some(MediaChannel {
+                logical_channel_number: 10,
+                codec: Codec::G729,
+                frames_per_packet: 2,
+                remote_rtp: Some(our_rtp),
+                remote_rtcp: Some(our_rtcp),
+            }),
+            receive: Some(MediaChannel {
+                logical_channel_number: 11,
+                codec: Codec::G729,
+                frames_per_packet: 2,
+                remote_rtp: None,
+                remote_rtcp: Some(our_rtcp),
+            }),
+        }
+    );
+    // What one sends the other receives, on the same channel.
+    let (sent, received) = (caller.send.unwrap(), callee.receive.unwrap());
+    assert_eq!(
+        (
+            sent.logical_channel_number,
+            sent.codec,
+            sent.frames_per_packet
+        ),
+        (
+            received.logical_channel_number,
+            received.codec,
+            received.frames_per_packet
+        )
+    );
+    let (sent, received) = (callee.send.unwrap(), caller.receive.unwrap());
+    assert_eq!(
+        (
+            sent.logical_channel_number,
+            sent.codec,
+            sent.frames_per_packet
+        ),
+        (
+            received.logical_channel_number,
+            received.codec,
+            received.frames_per_packet
+        )
+    );
+    assert_eq!(sent.remote_rtp, Some(caller_rtp));
+    // No answer, or our own offer echoed back unanswered (no callee RTP address): nothing to send to.
+    assert_eq!(
+        fast_start_accepted(&[]),
+        FastStartMedia {
+            send: None,
+            receive: None
+        }
+    );
+    assert_eq!(fast_start_accepted(&offer[..1]).send, None);
 }

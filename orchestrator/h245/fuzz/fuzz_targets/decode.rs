@@ -1,10 +1,12 @@
 //! Arbitrary bytes as a peer could send them: as one H.245 PDU (MultimediaSystemControlMessage) and as one
-//! Fast Start element (a bare OpenLogicalChannel), and as a Fast Start offer to answer. No input may panic; a
+//! Fast Start element (a bare OpenLogicalChannel), and as Fast Start elements to answer and to read as an answer. No input may panic; a
 //! value that decodes must encode, and its encoding must decode to the same value (values, not bytes, are
 //! compared: rasn writes whole extension bitmaps where another encoder may trim them).
 #![no_main]
 
-use council_h245::{decode, decode_olc, encode, encode_olc, fast_start_answer, parse_fast_start};
+use council_h245::{
+    decode, decode_olc, encode, encode_olc, fast_start_accepted, fast_start_answer, parse_fast_start,
+};
 use council_rtp::Codec;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
     // The same bytes cut into Fast Start elements at each 0xee (any split will do to reach the answer code).
     let elements: Vec<Vec<u8>> = data.split(|&b| b == 0xee).map(<[u8]>::to_vec).collect();
     let _ = parse_fast_start(&elements);
+    let _ = fast_start_accepted(&elements);
     let rtp = "192.0.2.1:10000".parse().unwrap();
     let rtcp = "192.0.2.1:10001".parse().unwrap();
     if let Ok((answer, _)) = fast_start_answer(
