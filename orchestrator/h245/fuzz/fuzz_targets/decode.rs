@@ -1,11 +1,12 @@
-//! Arbitrary bytes as a peer could send them: as one H.245 PDU (MultimediaSystemControlMessage) and as one
-//! Fast Start element (a bare OpenLogicalChannel), and as Fast Start elements to answer and to read as an answer. No input may panic; a
-//! value that decodes must encode, and its encoding must decode to the same value (values, not bytes, are
-//! compared: rasn writes whole extension bitmaps where another encoder may trim them).
+//! Arbitrary bytes as a peer could send them: as one H.245 PDU (MultimediaSystemControlMessage), as one Fast
+//! Start element (a bare OpenLogicalChannel), and cut into Fast Start elements to answer and to read as an
+//! answer. No input may panic; a value that decodes must encode, and its encoding must decode to the same value
+//! (values, not bytes, are compared: rasn writes whole extension bitmaps where another encoder may trim them).
 #![no_main]
 
 use council_h245::{
-    decode, decode_olc, encode, encode_olc, fast_start_accepted, fast_start_answer, parse_fast_start,
+    decode, decode_olc, encode, encode_olc, fast_start_accepted, fast_start_answer,
+    parse_fast_start,
 };
 use council_rtp::Codec;
 use libfuzzer_sys::fuzz_target;
