@@ -12,7 +12,8 @@
 //!   README).
 //! - [`encode`]/[`decode`] and [`encode_olc`]/[`decode_olc`]: the PER codec.
 //! - [`fast_start`]: offer, answer and parse Fast Start proposals for the codecs of `council_rtp`.
-//! - [`messages`]: builders for TerminalCapabilitySet, MasterSlaveDetermination, their Acks, EndSessionCommand.
+//! - [`messages`]: builders for TerminalCapabilitySet, MasterSlaveDetermination, their Acks, EndSessionCommand,
+//!   and OpenLogicalChannelAck (for a peer that opens its channel over H.245 instead of Fast Start).
 
 pub mod asn;
 pub mod fast_start;

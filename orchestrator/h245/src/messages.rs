@@ -1,5 +1,6 @@
 //! The H.245 messages an H.323 peer may insist on even with Fast Start, tunnelled in H.225.0 (`h245Control`):
-//! a TerminalCapabilitySet and a MasterSlaveDetermination each way, their Acks, and EndSessionCommand at the end.
+//! a TerminalCapabilitySet and a MasterSlaveDetermination each way, their Acks, and EndSessionCommand at the end;
+//! and the OpenLogicalChannelAck for a peer that opens its channel over H.245 instead of Fast Start.
 
 use council_rtp::Codec;
 use rasn::prelude::*;
@@ -7,9 +8,10 @@ use rasn::prelude::*;
 use crate::asn::{
     AlternativeCapabilitySet, AudioCapability, Capability, CapabilityDescriptor,
     CapabilityDescriptorNumber, CapabilityTableEntry, CapabilityTableEntryNumber, CommandMessage,
-    Decision, EndSessionCommand, H2250Capability, MasterSlaveDetermination,
-    MasterSlaveDeterminationAck, McCapability, MediaPacketizationCapability,
-    MultimediaSystemControlMessage, MultiplexCapability, MultipointCapability, RequestMessage,
+    Decision, EndSessionCommand, ForwardMultiplexAckParameters, H2250Capability,
+    H2250LogicalChannelAckParameters, MasterSlaveDetermination, MasterSlaveDeterminationAck,
+    McCapability, MediaPacketizationCapability, MultimediaSystemControlMessage,
+    MultiplexCapability, MultipointCapability, OpenLogicalChannelAck, RequestMessage,
     ResponseMessage, TerminalCapabilitySet, TerminalCapabilitySetAck,
 };
 
@@ -126,5 +128,35 @@ pub fn master_slave_determination_ack(decision: Decision) -> MultimediaSystemCon
 pub fn end_session_command() -> MultimediaSystemControlMessage {
     MultimediaSystemControlMessage::Command(CommandMessage::EndSessionCommand(
         EndSessionCommand::Disconnect(()),
+    ))
+}
+
+/// Accepts a peer's OpenLogicalChannel (sent over H.245 rather than Fast Start) for a channel we receive: the
+/// peer sends RTP for `forward_logical_channel_number` to `rtp`, and RTCP about it goes to `rtcp`.
+pub fn open_logical_channel_ack(
+    forward_logical_channel_number: u16,
+    rtp: std::net::SocketAddr,
+    rtcp: std::net::SocketAddr,
+) -> MultimediaSystemControlMessage {
+    MultimediaSystemControlMessage::Response(ResponseMessage::OpenLogicalChannelAck(
+        OpenLogicalChannelAck {
+            forward_logical_channel_number,
+            reverse_logical_channel_parameters: None,
+            separate_stack: None,
+            forward_multiplex_ack_parameters: Some(
+                ForwardMultiplexAckParameters::H2250LogicalChannelAckParameters(
+                    H2250LogicalChannelAckParameters {
+                        non_standard: None,
+                        session_id: Some(crate::fast_start::AUDIO_SESSION),
+                        media_channel: Some(crate::fast_start::transport_address(rtp)),
+                        media_control_channel: Some(crate::fast_start::transport_address(rtcp)),
+                        dynamic_rtp_payload_type: None,
+                        flow_control_to_zero: None,
+                        port_number: None,
+                    },
+                ),
+            ),
+            encryption_sync: None,
+        },
     ))
 }

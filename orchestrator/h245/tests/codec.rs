@@ -246,3 +246,37 @@ fn garbage_is_an_error() {
         Err(H245Error::Decode { .. })
     ));
 }
+
+#[test]
+fn open_logical_channel_ack_carries_our_addresses() {
+    let m = messages::open_logical_channel_ack(
+        5,
+        "198.51.100.1:10000".parse().unwrap(),
+        "198.51.100.1:10001".parse().unwrap(),
+    );
+    let MultimediaSystemControlMessage::Response(ResponseMessage::OpenLogicalChannelAck(ack)) =
+        decode(&round_trip(&m)).unwrap()
+    else {
+        panic!("not an OLC Ack")
+    };
+    assert_eq!(ack.forward_logical_channel_number, 5);
+    assert_eq!(ack.reverse_logical_channel_parameters, None);
+    let Some(ForwardMultiplexAckParameters::H2250LogicalChannelAckParameters(h)) =
+        ack.forward_multiplex_ack_parameters
+    else {
+        panic!("no H.225.0 ack parameters")
+    };
+    assert_eq!(h.session_id, Some(1));
+    let addr = |t: &Option<TransportAddress>| {
+        t.as_ref()
+            .and_then(council_h245::fast_start::socket_address)
+    };
+    assert_eq!(
+        addr(&h.media_channel),
+        Some("198.51.100.1:10000".parse().unwrap())
+    );
+    assert_eq!(
+        addr(&h.media_control_channel),
+        Some("198.51.100.1:10001".parse().unwrap())
+    );
+}

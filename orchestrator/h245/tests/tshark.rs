@@ -80,6 +80,11 @@ fn an_h245_session_decodes_cleanly_with_our_values() {
     for element in &answer {
         send(false, &olc_message(element));
     }
+    // Had the caller opened its channel over H.245 instead: the Ack with our addresses.
+    send(
+        false,
+        &encode(&messages::open_logical_channel_ack(3, our_rtp, our_rtcp)).unwrap(),
+    );
     // Written by hand (see tests/codec.rs): a RequestMode, and a userInput signal (an extension alternative we
     // carry untyped).
     send(true, &unhex("08000100000860"));
@@ -93,7 +98,7 @@ fn an_h245_session_decodes_cleanly_with_our_values() {
         .option(&format!("tcp.port=={},h245", COUNCIL.1));
     assert_eq!(t.problems(), "", "{}", t.summary());
     let protocols = t.protocols();
-    assert_eq!(protocols.len(), 19);
+    assert_eq!(protocols.len(), 20);
     assert!(
         protocols[3..].iter().all(|p| p.ends_with(":tcp:h245:h245")),
         "{protocols:?}"
@@ -121,6 +126,7 @@ fn an_h245_session_decodes_cleanly_with_our_values() {
             "0/3///", "0/3///", "0/3///", "0/3///", "0/3///",
             "0/3///", // the offer: openLogicalChannel
             "0/3///", "0/3///",  // the answer
+            "1//5//",  // openLogicalChannelAck
             "0/8///",  // requestMode
             "3////13", // userInput
             "2///5/", "2///5/", // endSessionCommand
@@ -224,6 +230,22 @@ fn an_h245_session_decodes_cleanly_with_our_values() {
                 "20000,10001"
             ],
         ]
+    );
+
+    // The Ack: channel 3, H.225.0 ack parameters (0) with session 1 and Council's RTP and RTCP.
+    assert_eq!(
+        rows(
+            &t,
+            "h245.response == 5",
+            &[
+                "h245.forwardLogicalChannelNumber",
+                "h245.forwardMultiplexAckParameters",
+                "h245.sessionID",
+                "h245.ip4_network",
+                "h245.tsapIdentifier",
+            ]
+        ),
+        [["3", "0", "1", "127.0.0.2,127.0.0.2", "10000,10001"]]
     );
 
     // The hand-written messages are what Wireshark reads too.
