@@ -1,0 +1,60 @@
+//! SIPp's built-in UAC against the server: 500 calls at 100 calls/s, each held 500 ms, must all succeed (SIPp's
+//! final statistics: 500 successful, 0 failed). Council's witness log must then hold one `call-bridged` and one
+//! `call-released` entry per call and verify; SIGTERM must end the daemon cleanly.
+
+use std::time::Duration;
+
+use council_e2e::sip::*;
+
+const CALLS: u64 = 500;
+const RATE: u32 = 100;
+const HOLD_MS: u32 = 500;
+
+#[test]
+fn five_hundred_calls_at_100_per_second_all_succeed() {
+    if !have("sipp", "sip-tester") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let r = Sipp::uac(dir.path(), server.sip, CALLS as u32, RATE, HOLD_MS).run();
+    eprintln!(
+        "{} successful, {} failed; call rate {} calls/s",
+        r.successful,
+        r.failed,
+        r.stat("CallRate(C)")
+    );
+    assert_eq!(
+        (r.created, r.successful, r.failed),
+        (CALLS, CALLS, 0),
+        "{}",
+        r.report()
+    );
+    assert!(r.status.success(), "{}", r.report());
+    if server.is_council() {
+        let bridged = server.witness_count("call-bridged");
+        // Each BYE was answered, so each call is released; the entry may trail the 200 OK by a moment.
+        let released =
+            server.await_witness("call-released", CALLS as usize, Duration::from_secs(15));
+        let log = server.witness_log();
+        let witness_dir = server.witness_dir.clone();
+        server.stop();
+        assert_eq!(
+            bridged as u64,
+            CALLS,
+            "call-bridged entries in {}",
+            log.display()
+        );
+        assert_eq!(
+            released as u64,
+            CALLS,
+            "call-released entries in {}",
+            log.display()
+        );
+        // Nothing more after the clean shutdown: no call was left to release.
+        assert_eq!(witness_count(&log, "call-released") as u64, CALLS);
+        verify_witness(&witness_dir);
+    } else {
+        server.stop();
+    }
+}
