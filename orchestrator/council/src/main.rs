@@ -4,6 +4,7 @@
 //! land. Errors reach the user here, at the edge, through `anyhow`.
 
 mod demo;
+mod serve;
 mod witness;
 
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Command {
     Witness(witness::Command),
     /// Run the live demo: real media through real pipelines into the witness log, then verify it.
     Demo(demo::Args),
+    /// Serve SIP: answer calls (today with an echo of the caller's audio), witnessed.
+    Serve(serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Witness(cmd) => witness::run(cmd),
         Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => code,

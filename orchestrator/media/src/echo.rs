@@ -214,6 +214,23 @@ impl EchoSession {
         }
     }
 
+    /// Hands every reason the session ends by itself to `on_end`, from GStreamer's streaming threads, for an
+    /// event loop that cannot block on the bus (it may be called more than once: udpsrc repeats its timeout).
+    /// Every other message is dropped, except EOS, kept for [`stop`](Self::stop); after this, use `stop`, not
+    /// [`wait_ended`](Self::wait_ended).
+    pub fn watch(&self, on_end: impl Fn(Ended) + Send + Sync + 'static) {
+        self.bus.set_sync_handler(move |_, msg| {
+            if let Some(end) = Self::ended_by(msg) {
+                let eos = end == Ended::Eos;
+                on_end(end);
+                if eos {
+                    return gst::BusSyncReply::Pass;
+                }
+            }
+            gst::BusSyncReply::Drop
+        });
+    }
+
     /// Waits up to `timeout` for the session to end by itself.
     pub fn wait_ended(&self, timeout: Duration) -> Option<Ended> {
         let deadline = std::time::Instant::now() + timeout;

@@ -1,0 +1,130 @@
+//! `council serve`'s configuration: a TOML file whose every key is optional (the defaults are the embedded
+//! demo's), see `config/council.toml` for the documented defaults. Unknown keys are errors, so a typo is never
+//! silently ignored.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use council_rtp::Codec;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServeConfig {
+    pub sip: SipConfig,
+    pub media: MediaConfig,
+    pub witness: WitnessConfig,
+}
+
+impl ServeConfig {
+    pub fn load(path: &Path) -> anyhow::Result<Self> {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("{}", path.display()))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SipConfig {
+    /// UDP and TCP listening address (default 127.0.0.1:5060).
+    pub listen: SocketAddr,
+    /// New INVITEs per second one source address may send (default 200; 0: no limit); over it, 503.
+    pub invite_rate: u32,
+    /// Burst allowance of that limit (default 400).
+    pub invite_burst: u32,
+}
+
+impl Default for SipConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
+            invite_rate: 200,
+            invite_burst: 400,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct MediaConfig {
+    /// The address RTP is received on and announced in SDP (default 127.0.0.1).
+    pub ip: IpAddr,
+    /// Codecs accepted, by name (PCMU, PCMA, G729), in our order of preference.
+    #[serde(deserialize_with = "codecs")]
+    pub codecs: Vec<Codec>,
+    /// Packet time we ask for, ms (default 20).
+    pub ptime: u32,
+    /// Seconds without RTP that end a call (default 30).
+    pub rtp_timeout: u64,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            codecs: vec![Codec::Pcmu, Codec::Pcma, Codec::G729],
+            ptime: 20,
+            rtp_timeout: 30,
+        }
+    }
+}
+
+fn codecs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Codec>, D::Error> {
+    let names = Vec::<String>::deserialize(d)?;
+    names
+        .iter()
+        .map(|n| {
+            Codec::from_name(n)
+                .ok_or_else(|| serde::de::Error::custom(format!("unknown codec {n:?}")))
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WitnessConfig {
+    /// Directory of `witness.log` (and `witness.key`, which signs its checkpoints when present).
+    pub dir: PathBuf,
+}
+
+impl Default for WitnessConfig {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("council-witness"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        let text = include_str!("../../../../config/council.toml");
+        let c: ServeConfig = toml::from_str(text).unwrap();
+        let d = ServeConfig::default();
+        assert_eq!(c.sip.listen, d.sip.listen);
+        assert_eq!(
+            (c.sip.invite_rate, c.sip.invite_burst),
+            (d.sip.invite_rate, d.sip.invite_burst)
+        );
+        assert_eq!(c.media.codecs, d.media.codecs);
+        assert_eq!(
+            (c.media.ip, c.media.ptime, c.media.rtp_timeout),
+            (d.media.ip, d.media.ptime, d.media.rtp_timeout)
+        );
+        assert_eq!(c.witness.dir, d.witness.dir);
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_errors() {
+        assert!(toml::from_str::<ServeConfig>("[sip]\nlisten = \"nonsense\"\n").is_err());
+        let e = toml::from_str::<ServeConfig>("[sip]\nlisen = \"127.0.0.1:5060\"\n").unwrap_err();
+        assert!(e.to_string().contains("lisen"), "{e}");
+        let e = toml::from_str::<ServeConfig>("[media]\ncodecs = [\"opus\"]\n").unwrap_err();
+        assert!(e.to_string().contains("unknown codec"), "{e}");
+    }
+}

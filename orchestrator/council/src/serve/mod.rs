@@ -1,0 +1,366 @@
+//! `council serve`: the daemon's SIP side. Until the council exists, every answered call is an echo call through
+//! the real leg pipelines (`council-media`), witnessed.
+//!
+//! The shape is mini-redis's: a UDP reader task, a TCP accept loop with a task per connection, and one core task
+//! that owns the sans-IO user agent ([`ua::Ua`]), the media sessions and the witness log; they talk over
+//! channels. Media pipelines start and stop on tokio's blocking pool; their end (RTP timeout, error) comes back
+//! through a bus sync handler. SIGINT/SIGTERM end every call and close the log cleanly.
+
+pub mod config;
+pub mod ua;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use council_media::{EchoSession, EchoSpec, WitnessSpec};
+use council_sip::framing::{Frame, StreamDecoder};
+use council_sip::parse_datagram;
+use council_witness::{Options, SignerKey, WitnessLog, key};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::mpsc;
+
+use config::ServeConfig;
+use ua::{Input, Output, Peer, Ua, UaConfig};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Configuration file (TOML; see config/council.toml). Every key is optional.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// SIP listening address, UDP and TCP (port 0: any free port). Overrides `[sip] listen`.
+    #[arg(long)]
+    sip: Option<SocketAddr>,
+    /// Directory of the witness log (`witness.log`, signed with `witness.key` if present). Overrides
+    /// `[witness] dir`.
+    #[arg(long)]
+    witness_dir: Option<PathBuf>,
+    /// Seconds without RTP that end a call. Overrides `[media] rtp-timeout`.
+    #[arg(long)]
+    rtp_timeout: Option<u64>,
+}
+
+/// What reaches the core task.
+enum Event {
+    Ua(Input),
+    /// A TCP connection opened (with the sender of its writes) or closed.
+    TcpOpen(u64, mpsc::UnboundedSender<Vec<u8>>),
+    TcpClosed(u64),
+    /// A call's media session is up (started on the blocking pool).
+    MediaUp(ua::CallNo, Instant, EchoSession),
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut config = match &args.config {
+        Some(path) => ServeConfig::load(path)?,
+        None => ServeConfig::default(),
+    };
+    if let Some(a) = args.sip {
+        config.sip.listen = a;
+    }
+    if let Some(d) = args.witness_dir {
+        config.witness.dir = d;
+    }
+    if let Some(t) = args.rtp_timeout {
+        config.media.rtp_timeout = t;
+    }
+    council_media::init().context("initialising GStreamer")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Binds UDP and TCP on the same address; with port 0, on the same free port.
+async fn bind(addr: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener)> {
+    for _ in 0..20 {
+        let udp = UdpSocket::bind(addr)
+            .await
+            .with_context(|| format!("binding SIP UDP on {addr}"))?;
+        let bound = udp.local_addr()?;
+        match TcpListener::bind(bound).await {
+            Ok(tcp) => return Ok((udp, tcp)),
+            Err(e) if addr.port() == 0 => {
+                tracing::debug!("TCP port {bound} taken ({e}); trying another")
+            }
+            Err(e) => return Err(e).with_context(|| format!("binding SIP TCP on {bound}")),
+        }
+    }
+    bail!("no port free for both UDP and TCP on {addr}")
+}
+
+async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.witness.dir)
+        .with_context(|| format!("creating {}", config.witness.dir.display()))?;
+    let key_path = config.witness.dir.join(key::PRIVATE_KEY_FILE);
+    let key = if key_path.exists() {
+        Some(SignerKey::read(&key_path)?)
+    } else {
+        None
+    };
+    let log_path = config.witness.dir.join("witness.log");
+    let log = WitnessLog::open(
+        &log_path,
+        Options {
+            key,
+            ..Options::default()
+        },
+    )?;
+
+    let (udp, tcp) = bind(config.sip.listen).await?;
+    let local = udp.local_addr()?;
+    let udp = Arc::new(udp);
+    println!("council serve: sip udp {local} tcp {local}");
+    tracing::info!(%local, "SIP listening");
+
+    let run_id = std::process::id()
+        ^ (std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos()));
+    let mut media = council_sdp::LocalMedia::new(config.media.ip, 0);
+    media.codecs = config.media.codecs.clone();
+    media.ptime_ms = config.media.ptime;
+    let mut ua = Ua::new(
+        UaConfig {
+            contact: local,
+            media_ip: config.media.ip,
+            media,
+            invite_rate: config.sip.invite_rate,
+            invite_burst: config.sip.invite_burst,
+            timers: Default::default(),
+        },
+        run_id,
+    );
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
+    tokio::spawn(udp_reader(udp.clone(), tx.clone()));
+    tokio::spawn(tcp_acceptor(tcp, tx.clone()));
+
+    let mut conns: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
+    let mut sessions: HashMap<ua::CallNo, EchoSession> = HashMap::new();
+    let rtp_timeout = Duration::from_secs(config.media.rtp_timeout);
+    let witness = WitnessSpec {
+        location: log_path.clone(),
+        key: key_path.exists().then(|| key_path.clone()),
+    };
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+
+    loop {
+        let deadline = ua.poll_timeout();
+        let sleep = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at.into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Some(Event::Ua(input)) => ua.handle(input),
+                Some(Event::TcpOpen(n, w)) => { conns.insert(n, w); }
+                Some(Event::TcpClosed(n)) => { conns.remove(&n); }
+                Some(Event::MediaUp(no, at, session)) => {
+                    let port = session.local_port();
+                    sessions.insert(no, session);
+                    ua.handle(Input::MediaStarted(at, no, port));
+                }
+                None => break,
+            },
+            () = sleep => ua.handle(Input::Timeout(Instant::now())),
+            _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
+        }
+        while let Some(out) = ua.poll_output() {
+            match out {
+                Output::Send(peer, bytes) => match peer.conn {
+                    None => {
+                        if let Err(e) = udp.send_to(&bytes, peer.addr).await {
+                            tracing::debug!(%peer.addr, "UDP send failed: {e}");
+                        }
+                    }
+                    Some(n) => {
+                        if let Some(w) = conns.get(&n) {
+                            let _ = w.send(bytes);
+                        }
+                    }
+                },
+                Output::StartMedia(no, negotiated) => {
+                    let Some(remote) = negotiated.remote else {
+                        // On hold from the start: nothing to echo to; answer with a port all the same.
+                        ua.handle(Input::MediaFailed(
+                            Instant::now(),
+                            no,
+                            "no address to send to".into(),
+                        ));
+                        continue;
+                    };
+                    let spec = EchoSpec {
+                        codec: negotiated.codec,
+                        payload_type: negotiated.payload_type,
+                        local: SocketAddr::new(config.media.ip, 0),
+                        remote,
+                        ptime_ms: negotiated.ptime_ms,
+                        witness: witness.clone(),
+                        label: format!("sip-{run_id:08x}-{no}"),
+                        rtp_timeout,
+                    };
+                    let tx = tx.clone();
+                    // Off the core task: a pipeline takes milliseconds to start.
+                    tokio::task::spawn_blocking(move || {
+                        let now = Instant::now();
+                        match EchoSession::start(&spec) {
+                            Ok(session) => {
+                                let ended = tx.clone();
+                                session.watch(move |why| {
+                                    let _ = ended.send(Event::Ua(Input::MediaEnded(
+                                        Instant::now(),
+                                        no,
+                                        format!("{why:?}"),
+                                    )));
+                                });
+                                let _ = tx.send(Event::MediaUp(no, now, session));
+                            }
+                            Err(e) => {
+                                let _ =
+                                    tx.send(Event::Ua(Input::MediaFailed(now, no, e.to_string())));
+                            }
+                        }
+                    });
+                }
+                Output::StopMedia(no) => {
+                    if let Some(s) = sessions.remove(&no) {
+                        tokio::task::spawn_blocking(move || s.stop(Duration::from_millis(300)));
+                    }
+                }
+                Output::Witness(kind, fields) => {
+                    if let Err(e) = log.append(kind, fields) {
+                        tracing::error!("witness log: {e}");
+                    }
+                }
+            }
+        }
+    }
+    let stats = ua.stats();
+    tracing::info!(
+        calls = ua.calls(),
+        transactions = ua.transactions(),
+        invites = stats.invites,
+        answered = stats.answered,
+        rejected = stats.rejected,
+        rate_limited = stats.rate_limited,
+        ended = stats.ended,
+        bad = stats.bad,
+        "shutting down"
+    );
+    let stops: Vec<_> = sessions
+        .drain()
+        .map(|(_, s)| tokio::task::spawn_blocking(move || s.stop(Duration::from_millis(500))))
+        .collect();
+    for s in stops {
+        let _ = s.await;
+    }
+    drop(log);
+    Ok(())
+}
+
+async fn udp_reader(udp: Arc<UdpSocket>, tx: mpsc::UnboundedSender<Event>) {
+    let mut buf = vec![0u8; 65536];
+    loop {
+        let (n, from) = match udp.recv_from(&mut buf).await {
+            Ok(r) => r,
+            Err(e) => {
+                // ICMP errors from earlier sends surface here on Linux; keep serving.
+                tracing::debug!("UDP receive: {e}");
+                continue;
+            }
+        };
+        let now = Instant::now();
+        let peer = Peer {
+            addr: from,
+            conn: None,
+        };
+        let input = match parse_datagram(&buf[..n]) {
+            Ok(m) => Input::Message(now, peer, Box::new(m)),
+            Err(e) => Input::Bad(peer, e),
+        };
+        if tx.send(Event::Ua(input)).is_err() {
+            return;
+        }
+    }
+}
+
+async fn tcp_acceptor(listener: TcpListener, tx: mpsc::UnboundedSender<Event>) {
+    let mut next: u64 = 1;
+    loop {
+        match listener.accept().await {
+            Ok((stream, from)) => {
+                let n = next;
+                next += 1;
+                tokio::spawn(tcp_connection(n, stream, from, tx.clone()));
+            }
+            Err(e) => {
+                // Out of descriptors and the like: back off instead of spinning.
+                tracing::warn!("TCP accept: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+async fn tcp_connection(
+    n: u64,
+    stream: TcpStream,
+    from: SocketAddr,
+    tx: mpsc::UnboundedSender<Event>,
+) {
+    let (mut reader, mut writer) = stream.into_split();
+    let (wtx, mut wrx) = mpsc::unbounded_channel::<Vec<u8>>();
+    if tx.send(Event::TcpOpen(n, wtx)).is_err() {
+        return;
+    }
+    let writes = tokio::spawn(async move {
+        while let Some(bytes) = wrx.recv().await {
+            if writer.write_all(&bytes).await.is_err() {
+                break;
+            }
+        }
+    });
+    let peer = Peer {
+        addr: from,
+        conn: Some(n),
+    };
+    let mut decoder = StreamDecoder::new(64 * 1024);
+    let mut buf = vec![0u8; 16 * 1024];
+    'read: loop {
+        let got = match reader.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(got) => got,
+        };
+        decoder.push(&buf[..got]);
+        loop {
+            let now = Instant::now();
+            match decoder.poll() {
+                Ok(Some(Frame::Message(m))) => {
+                    let _ = tx.send(Event::Ua(Input::Message(now, peer, m)));
+                }
+                Ok(Some(Frame::Invalid(e))) => {
+                    let _ = tx.send(Event::Ua(Input::Bad(peer, e)));
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::debug!(%from, "closing a TCP connection: {e}");
+                    break 'read;
+                }
+            }
+        }
+    }
+    let _ = tx.send(Event::TcpClosed(n));
+    writes.abort();
+}
