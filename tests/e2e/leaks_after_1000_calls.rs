@@ -28,7 +28,7 @@ fn a_thousand_calls_leave_no_fds_or_threads_behind() {
     let before = settled(pid, None);
     eprintln!("after the warm-up: {} fds, {} threads", before.0, before.1);
 
-    let r = Sipp::uac(dir.path(), server.sip, 1000, 200, 200).run();
+    let r = Sipp::uac(dir.path(), server.sip, 1000, 150, 200).run();
     assert_eq!((r.successful, r.failed), (1000, 0), "{}", r.report());
     let after = settled(pid, Some(before));
     eprintln!("after 1,000 calls: {} fds, {} threads", after.0, after.1);

@@ -247,7 +247,8 @@ impl Server {
         }
     }
 
-    /// `council serve --sip 127.0.0.1:0 --witness-dir DIR/witness`, ready when it prints its ready line.
+    /// `council serve --sip 127.0.0.1:0 --witness-dir DIR/witness` (with a signing key made there first), ready
+    /// when it prints its ready line.
     pub fn council(dir: &Path, extra: &[&str]) -> Self {
         let witness_dir = dir.join("witness");
         std::fs::create_dir_all(&witness_dir).unwrap();
@@ -258,6 +259,11 @@ impl Server {
             council().display(),
             text(&help.stderr)
         );
+        // A signing key in the witness directory: the log's checkpoints are then signed, and verified with it.
+        let keygen = run(Command::new(council())
+            .args(["witness", "keygen"])
+            .arg(&witness_dir));
+        assert!(keygen.status.success(), "keygen: {}", text(&keygen.stderr));
         let mut guard = Guard::spawn(
             Command::new(council())
                 .args(["serve", "--sip", "127.0.0.1:0", "--witness-dir"])
