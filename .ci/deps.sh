@@ -19,8 +19,15 @@ PACKAGES=(
     # tests: python3 (independent hash cross-checks), flock(1) (util-linux), bcg729 (the G.729 interop test and
     # benchmark link it; the product never does)
     libbcg729-dev
-    # tshark: Wireshark's dissectors are the proof that our H.225.0/Q.931 (and later H.245, RTP) bytes are valid
+    # tshark: Wireshark's dissectors are the proof that our H.225.0/Q.931 (and later H.245, RTP) bytes are valid;
+    # the SIP RTP echo test also captures loopback with it (as root)
     tshark
+    # SIP end-to-end tests (tests/e2e/sip*.rs, baresip_echo.rs, leaks_after_1000_calls.rs): SIPp 3.6.1, the load
+    # generator and scripted caller (`sipp`: 500 calls at 100/s, rtp_stream PCMU) and the SIP setup-rate benchmark
+    sip-tester
+    # baresip 1.0, a real SIP user agent run headless (ausine tone source, sndfile recording, ctrl_tcp control) to
+    # call council serve and check its own tone comes back
+    baresip-core
     python3
     util-linux
 )
