@@ -665,6 +665,23 @@ pub fn parse_stat_csv(csv: &str) -> Vec<(String, String)> {
 // ---------------------------------------------------------------------------------------------------------------
 // A loopback capture by tshark.
 
+/// Whether tshark may capture on the loopback interface (root, or dumpcap's capabilities). Under CI (as root) it
+/// must; elsewhere the test skips with a message.
+pub fn can_capture() -> bool {
+    let o = run(Command::new("tshark").arg("-D"));
+    let ok = text(&o.stdout).lines().any(|l| l.contains(". lo"));
+    if !ok && std::env::var("CI").as_deref() == Ok("true") {
+        panic!(
+            "tshark cannot capture on lo (CI runs as root): {}",
+            text(&o.stderr)
+        );
+    }
+    if !ok {
+        eprintln!("tshark cannot capture on lo here (needs root or the wireshark group): skipping");
+    }
+    ok
+}
+
 /// `tshark -i lo -f FILTER -w FILE`, running until [`Capture::stop`].
 pub struct Capture {
     guard: Guard,
