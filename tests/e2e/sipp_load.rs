@@ -1,6 +1,7 @@
 //! SIPp's built-in UAC against the server: 500 calls at 100 calls/s, each held 500 ms, must all succeed (SIPp's
 //! final statistics: 500 successful, 0 failed). Council's witness log must then hold one `call-bridged` and one
-//! `call-released` entry per call and verify; SIGTERM must end the daemon cleanly.
+//! `call-released` entry per call and verify; SIGTERM must end the daemon cleanly. Calls over TCP (the same
+//! address) and OPTIONS get the same treatment.
 
 use std::time::Duration;
 
@@ -57,4 +58,55 @@ fn five_hundred_calls_at_100_per_second_all_succeed() {
     } else {
         server.stop();
     }
+}
+
+#[test]
+fn calls_over_tcp_succeed_too() {
+    if !have("sipp", "sip-tester") {
+        return;
+    }
+    if Target::from_env() != Target::Council {
+        eprintln!(
+            "the stand-in (SIPp's UAS) listens on UDP only: this test is for council serve only"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    // One TCP connection (t1) carries every call's messages.
+    let r = Sipp::uac(dir.path(), server.sip, 100, 50, 300)
+        .arg("-t")
+        .arg("t1")
+        .run();
+    assert_eq!(
+        (r.created, r.successful, r.failed),
+        (100, 100, 0),
+        "{}",
+        r.report()
+    );
+    let released = server.await_witness("call-released", 100, Duration::from_secs(15));
+    assert_eq!(released, 100, "call-released entries");
+    assert_eq!(server.witness_count("call-bridged"), 100);
+    server.stop();
+}
+
+#[test]
+fn options_is_answered_200() {
+    if !have("sipp", "sip-tester") {
+        return;
+    }
+    if Target::from_env() != Target::Council {
+        eprintln!("SIPp's UAS does not answer OPTIONS: this test is for council serve only");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    let r = Sipp::scenario(dir.path(), server.sip, "uac_options.xml")
+        .arg("-m")
+        .arg("3")
+        .run();
+    assert_eq!((r.successful, r.failed), (3, 0), "{}", r.report());
+    // OPTIONS creates no call.
+    assert_eq!(server.witness_count("call-bridged"), 0);
+    server.stop();
 }
