@@ -70,6 +70,16 @@ for rate in "${RATES[@]}"; do
     w1=$(date +%s.%N)
     # Let the last calls' media sessions wind down before reading the CPU time.
     sleep 2
+    if ! kill -0 "$SERVE_PID" 2>/dev/null; then
+        status=0
+        wait "$SERVE_PID" || status=$?
+        SERVE_PID=""
+        echo "| $rate | $calls | $(stat "$csv" 'SuccessfulCall(C)') | $(stat "$csv" 'FailedCall(C)') | council serve died (exit $status) | | |"
+        echo
+        echo "council serve's last words:"
+        tail -n 20 "$DIR/serve.err"
+        exit 1
+    fi
     t1=$(ticks)
     ok=$(stat "$csv" 'SuccessfulCall(C)')
     failed=$(stat "$csv" 'FailedCall(C)')
