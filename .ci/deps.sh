@@ -19,9 +19,6 @@ PACKAGES=(
     # tests: python3 (independent hash cross-checks), flock(1) (util-linux), bcg729 (the G.729 interop test and
     # benchmark link it; the product never does)
     libbcg729-dev
-    # tshark: Wireshark's dissectors are the proof that our H.225.0/Q.931 (and later H.245, RTP) bytes are valid;
-    # the SIP RTP echo test also captures loopback with it (as root)
-    tshark
     # SIP end-to-end tests (tests/e2e/sip*.rs, baresip_echo.rs, leaks_after_1000_calls.rs): SIPp 3.6.1, the load
     # generator and scripted caller (`sipp`: 500 calls at 100/s, rtp_stream PCMU) and the SIP setup-rate benchmark
     sip-tester
@@ -30,6 +27,10 @@ PACKAGES=(
     baresip-core
     python3
     util-linux
+    # tests: tshark's dissectors are the proof that our H.225.0 RAS, Q.931 and H.245 bytes are valid (required when
+    # CI=true), and it captures loopback (as root) for the SIP RTP echo test; the debconf answer below keeps its
+    # install non-interactive
+    tshark
 )
 
 # .ci/run and tests/run.sh both call this; once per run is enough.
@@ -51,6 +52,8 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture; answer "no" up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
 

@@ -31,6 +31,8 @@ enum Command {
     Demo(demo::Args),
     /// Serve SIP: answer calls (today with an echo of the caller's audio), witnessed.
     Serve(serve::Args),
+    /// Place one SIP call (echoing what the callee sends), keep it for a while, hang up.
+    Call(serve::CallArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Witness(cmd) => witness::run(cmd),
         Command::Demo(args) => demo::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Call(args) => serve::call(args),
     };
     match result {
         Ok(code) => code,

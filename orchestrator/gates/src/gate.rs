@@ -177,6 +177,9 @@ pub enum Verified {
     Unregistered,
     /// A caller with no (or failed) authentication.
     Unauthenticated,
+    /// A caller the deployment chose not to authenticate (e.g. SIP with `auth = "none"` on a trusted network);
+    /// passes the identity gate, and says so in the witness log.
+    Trusted,
 }
 
 impl Verified {
@@ -187,6 +190,7 @@ impl Verified {
             Verified::Authenticated => "authenticated",
             Verified::Unregistered => "unregistered",
             Verified::Unauthenticated => "unauthenticated",
+            Verified::Trusted => "trusted",
         }
     }
 }
@@ -234,7 +238,7 @@ pub struct IdentityGate<'a> {
 impl IdentityGate<'_> {
     pub fn check(&self, req: &AdmissionRequest<'_>) -> Result<(), Reason> {
         match req.caller.verified {
-            Verified::Registered | Verified::Authenticated => Ok(()),
+            Verified::Registered | Verified::Authenticated | Verified::Trusted => Ok(()),
             Verified::Unregistered => Err(Reason::NotRegistered),
             Verified::Unauthenticated => {
                 if self.config.allow_unauthenticated_roster
@@ -431,7 +435,11 @@ mod tests {
             config: &strict,
             councils: &councils,
         };
-        for v in [Verified::Registered, Verified::Authenticated] {
+        for v in [
+            Verified::Registered,
+            Verified::Authenticated,
+            Verified::Trusted,
+        ] {
             assert_eq!(gate.check(&req(&stranger, v, Role::Guardian, dest)), Ok(()));
         }
         assert_eq!(

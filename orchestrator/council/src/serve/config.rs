@@ -9,12 +9,32 @@ use anyhow::Context as _;
 use council_rtp::Codec;
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServeConfig {
     pub sip: SipConfig,
     pub media: MediaConfig,
     pub witness: WitnessConfig,
+    /// The admission gates every call passes (see `council-gates`).
+    pub gates: council_gates::GatesConfig,
+}
+
+impl Default for ServeConfig {
+    /// Sized for the echo service `council serve` is until the council exists: 1000 calls, 1 Gbit/s.
+    fn default() -> Self {
+        let mut gates = council_gates::GatesConfig::default();
+        gates.bandwidth.zone_total = 10_000_000;
+        gates.capacity.per_endpoint_calls = 1000;
+        for c in &mut gates.councils {
+            c.seats = 1000;
+        }
+        Self {
+            sip: SipConfig::default(),
+            media: MediaConfig::default(),
+            witness: WitnessConfig::default(),
+            gates,
+        }
+    }
 }
 
 impl ServeConfig {
@@ -34,6 +54,29 @@ pub struct SipConfig {
     pub invite_rate: u32,
     /// Burst allowance of that limit (default 400).
     pub invite_burst: u32,
+    /// `"digest"`: callers authenticate (RFC 8760 SHA-256, MD5) as one of `users`; `"none"` (default): callers
+    /// are not authenticated — for a trusted network — and are witnessed as `trusted`.
+    pub auth: AuthMode,
+    /// Digest realm (default `council`).
+    pub realm: String,
+    /// Seconds a digest nonce stays fresh (default 300).
+    pub nonce_lifetime: u64,
+    /// Who may call with `auth = "digest"`: `[[sip.users]]` tables with `name` and `password`.
+    pub users: Vec<User>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMode {
+    None,
+    Digest,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    pub name: String,
+    pub password: String,
 }
 
 impl Default for SipConfig {
@@ -42,6 +85,10 @@ impl Default for SipConfig {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
             invite_rate: 200,
             invite_burst: 400,
+            auth: AuthMode::None,
+            realm: "council".into(),
+            nonce_lifetime: 300,
+            users: Vec::new(),
         }
     }
 }
@@ -106,6 +153,22 @@ mod tests {
         let text = include_str!("../../../../config/council.toml");
         let c: ServeConfig = toml::from_str(text).unwrap();
         let d = ServeConfig::default();
+        assert_eq!(
+            (c.sip.auth, &c.sip.realm, c.sip.nonce_lifetime),
+            (d.sip.auth, &d.sip.realm, d.sip.nonce_lifetime)
+        );
+        assert!(c.sip.users.is_empty());
+        assert_eq!(c.gates.councils.len(), d.gates.councils.len());
+        assert_eq!(
+            c.gates.bandwidth.per_call_max,
+            d.gates.bandwidth.per_call_max
+        );
+        assert_eq!(c.gates.bandwidth.zone_total, d.gates.bandwidth.zone_total);
+        assert_eq!(
+            c.gates.capacity.per_endpoint_calls,
+            d.gates.capacity.per_endpoint_calls
+        );
+        assert_eq!(c.gates.councils[0].seats, d.gates.councils[0].seats);
         assert_eq!(c.sip.listen, d.sip.listen);
         assert_eq!(
             (c.sip.invite_rate, c.sip.invite_burst),

@@ -45,6 +45,29 @@ pub struct Args {
     rtp_timeout: Option<u64>,
 }
 
+/// `council call`: place one call with the same machinery, keep it, hang up.
+#[derive(clap::Args)]
+pub struct CallArgs {
+    /// Who to call: a SIP URI whose host part is an IP address and port, e.g. sip:ada@127.0.0.1:5070.
+    to: String,
+    /// Our From URI.
+    #[arg(long, default_value = "sip:council@127.0.0.1")]
+    from: String,
+    /// Seconds to keep the call once answered (then BYE); unanswered by then, it is cancelled.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    #[command(flatten)]
+    serve: Args,
+}
+
+/// The one call `council call` places.
+struct Dial {
+    peer: SocketAddr,
+    to: String,
+    from: String,
+    seconds: u64,
+}
+
 /// What reaches the core task.
 enum Event {
     Ua(Input),
@@ -56,6 +79,27 @@ enum Event {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    start(args, None)
+}
+
+pub fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
+    let host = args
+        .to
+        .strip_prefix("sip:")
+        .map(|rest| rest.rsplit('@').next().unwrap_or(rest))
+        .and_then(|hostport| hostport.split(';').next())
+        .and_then(|hostport| hostport.parse::<SocketAddr>().ok())
+        .with_context(|| format!("{}: give a sip: URI with an IP address and port", args.to))?;
+    let dial = Dial {
+        peer: host,
+        to: args.to,
+        from: args.from,
+        seconds: args.seconds,
+    };
+    start(args.serve, Some(dial))
+}
+
+fn start(args: Args, dial: Option<Dial>) -> anyhow::Result<ExitCode> {
     let mut config = match &args.config {
         Some(path) => ServeConfig::load(path)?,
         None => ServeConfig::default(),
@@ -75,8 +119,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    runtime.block_on(serve(config))?;
-    Ok(ExitCode::SUCCESS)
+    let answered = runtime.block_on(serve(config, dial))?;
+    Ok(if answered {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Binds UDP and TCP on the same address; with port 0, on the same free port.
@@ -97,7 +145,8 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener)> {
     bail!("no port free for both UDP and TCP on {addr}")
 }
 
-async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+/// Serves until a signal (or, with `dial`, until its call is over); returns whether any call was answered.
+async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> {
     std::fs::create_dir_all(&config.witness.dir)
         .with_context(|| format!("creating {}", config.witness.dir.display()))?;
     let key_path = config.witness.dir.join(key::PRIVATE_KEY_FILE);
@@ -128,6 +177,26 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     let mut media = council_sdp::LocalMedia::new(config.media.ip, 0);
     media.codecs = config.media.codecs.clone();
     media.ptime_ms = config.media.ptime;
+    let auth = match config.sip.auth {
+        config::AuthMode::None => None,
+        config::AuthMode::Digest => {
+            // A fresh secret per start: nonces of an earlier run are stale, and callers retry without asking.
+            let mut secret = [0u8; 32];
+            getrandom::fill(&mut secret)
+                .map_err(|e| anyhow::anyhow!("no randomness for nonces: {e}"))?;
+            Some(
+                council_sip::auth::Challenger::new(
+                    config.sip.realm.clone(),
+                    secret,
+                    Duration::from_secs(config.sip.nonce_lifetime),
+                )
+                .map_err(|e| anyhow::anyhow!("sip.realm: {e}"))?,
+            )
+        }
+    };
+    let unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let mut ua = Ua::new(
         UaConfig {
             contact: local,
@@ -136,9 +205,19 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
             invite_rate: config.sip.invite_rate,
             invite_burst: config.sip.invite_burst,
             timers: Default::default(),
+            auth,
+            users: config
+                .sip
+                .users
+                .iter()
+                .map(|u| (u.name.clone(), u.password.clone()))
+                .collect(),
+            gates: config.gates.clone(),
+            epoch: (Instant::now(), unix),
         },
         run_id,
-    );
+    )
+    .context("gates")?;
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
     tokio::spawn(udp_reader(udp.clone(), tx.clone()));
@@ -153,8 +232,38 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
     };
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
 
+    // `council call`: place the call now, end it after its time.
+    let mut hang_up_at: Option<(Instant, ua::CallNo)> = None;
+    if let Some(d) = &dial {
+        // The offer needs our RTP port before the session exists (its codec comes with the answer): take a
+        // free one now; the session binds it when the answer comes.
+        let port = std::net::UdpSocket::bind(SocketAddr::new(config.media.ip, 0))?
+            .local_addr()?
+            .port();
+        let mut local = council_sdp::LocalMedia::new(config.media.ip, port);
+        local.codecs = config.media.codecs.clone();
+        local.ptime_ms = config.media.ptime;
+        let now = Instant::now();
+        let no = ua
+            .place_call(
+                now,
+                Peer {
+                    addr: d.peer,
+                    conn: None,
+                },
+                &d.to,
+                &d.from,
+                local,
+            )
+            .map_err(|e| anyhow::anyhow!("cannot place the call: {e}"))?;
+        hang_up_at = Some((now + Duration::from_secs(d.seconds), no));
+    }
+
     loop {
-        let deadline = ua.poll_timeout();
+        let deadline = match (ua.poll_timeout(), hang_up_at) {
+            (Some(a), Some((b, _))) => Some(a.min(b)),
+            (a, b) => a.or(b.map(|(t, _)| t)),
+        };
         let sleep = async {
             match deadline {
                 Some(at) => tokio::time::sleep_until(at.into()).await,
@@ -173,7 +282,14 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
                 }
                 None => break,
             },
-            () = sleep => ua.handle(Input::Timeout(Instant::now())),
+            () = sleep => {
+                let now = Instant::now();
+                if let Some((at, no)) = hang_up_at && now >= at {
+                    hang_up_at = None;
+                    ua.end_call(now, no);
+                }
+                ua.handle(Input::Timeout(now));
+            }
             _ = tokio::signal::ctrl_c() => break,
             _ = terminate.recv() => break,
         }
@@ -191,7 +307,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
                         }
                     }
                 },
-                Output::StartMedia(no, negotiated) => {
+                Output::StartMedia(no, negotiated, port) => {
                     let Some(remote) = negotiated.remote else {
                         // On hold from the start: nothing to echo to; answer with a port all the same.
                         ua.handle(Input::MediaFailed(
@@ -204,7 +320,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
                     let spec = EchoSpec {
                         codec: negotiated.codec,
                         payload_type: negotiated.payload_type,
-                        local: SocketAddr::new(config.media.ip, 0),
+                        local: SocketAddr::new(config.media.ip, port),
                         remote,
                         ptime_ms: negotiated.ptime_ms,
                         witness: witness.clone(),
@@ -246,6 +362,10 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
                 }
             }
         }
+        // `council call` is done when its call is over and its BYE or CANCEL was answered.
+        if dial.is_some() && ua.calls() == 0 && ua.pending_requests() == 0 {
+            break;
+        }
     }
     let stats = ua.stats();
     tracing::info!(
@@ -267,7 +387,7 @@ async fn serve(config: ServeConfig) -> anyhow::Result<()> {
         let _ = s.await;
     }
     drop(log);
-    Ok(())
+    Ok(stats.answered > 0)
 }
 
 async fn udp_reader(udp: Arc<UdpSocket>, tx: mpsc::UnboundedSender<Event>) {

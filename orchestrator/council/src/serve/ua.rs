@@ -21,9 +21,11 @@ use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
+use council_gates::{AdmissionRequest, Caller, Destination, Gates, GatesConfig, Role, Verified};
 use council_sdp::{LocalMedia, Negotiated, SessionVersion};
+use council_sip::auth::{AuthResult, Challenger, Secret};
 use council_sip::transaction::{
-    self, ClientInput, Key, NonInviteClient, NonInviteServer, ServerInput, Timers,
+    self, ClientInput, InviteClient, Key, NonInviteClient, NonInviteServer, ServerInput, Timers,
 };
 use council_sip::uas::{self, UasPolicy, Verdict};
 use council_sip::{Message, Method, ParseError, Request, Response};
@@ -70,8 +72,9 @@ pub enum Input {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Output {
     Send(Peer, Vec<u8>),
-    /// Start the call's media per the negotiation; answer with `MediaStarted` or `MediaFailed`.
-    StartMedia(CallNo, Box<Negotiated>),
+    /// Start the call's media per the negotiation, receiving on this port (0: any free one); answer with
+    /// `MediaStarted` or `MediaFailed`.
+    StartMedia(CallNo, Box<Negotiated>, u16),
     StopMedia(CallNo),
     Witness(&'static str, Map<String, Value>),
 }
@@ -90,6 +93,14 @@ pub struct UaConfig {
     /// …with bursts of up to this many.
     pub invite_burst: u32,
     pub timers: Timers,
+    /// Digest authentication of callers; `None`: callers are trusted (`auth = "none"`).
+    pub auth: Option<Challenger>,
+    /// User name → password, for digest.
+    pub users: HashMap<String, String>,
+    /// The admission gates.
+    pub gates: GatesConfig,
+    /// Wall-clock seconds (Unix) at `epoch`: digest nonces carry wall-clock time, and the UA reads no clock.
+    pub epoch: (Instant, u64),
 }
 
 /// Counters, for metrics and tests.
@@ -137,6 +148,33 @@ struct Call {
     to: String,
     local_cseq: u32,
     started: Instant,
+    /// We placed the call (our From, their To); otherwise they did.
+    uac: bool,
+    /// The endpoint the gates admitted this call for (`None`: not through the gates).
+    gate_endpoint: Option<String>,
+}
+
+/// A call we are placing, until its final response.
+#[derive(Debug)]
+struct Outgoing {
+    peer: Peer,
+    invite: Request,
+    client: InviteClient,
+    branch: String,
+    /// Our From (with our tag) and their To, as sent.
+    from: String,
+    to: String,
+    call_id: String,
+    local_tag: String,
+    local: LocalMedia,
+    version: SessionVersion,
+    /// A provisional response came: a CANCEL may be sent (§9.1).
+    proceeding: bool,
+    /// Cancelled before any provisional response: the CANCEL waits for one.
+    cancel_pending: bool,
+    /// A final non-2xx response came: kept only while the transaction ACKs its retransmissions (timer D).
+    failed: bool,
+    started: Instant,
 }
 
 /// Per-source token bucket.
@@ -150,12 +188,16 @@ struct Bucket {
 #[derive(Debug)]
 pub struct Ua {
     config: UaConfig,
+    gates: Gates,
     policy: UasPolicy,
     calls: HashMap<CallNo, Call>,
     /// (Call-ID, caller's tag) → call.
     dialogs: HashMap<(String, String), CallNo>,
     servers: HashMap<Key, (Peer, NonInviteServer)>,
     clients: HashMap<String, (Peer, NonInviteClient)>,
+    outgoing: HashMap<CallNo, Outgoing>,
+    /// The ACK of each call we placed, for retransmitted 2xx responses.
+    acks: HashMap<CallNo, Vec<u8>>,
     buckets: HashMap<IpAddr, Bucket>,
     out: VecDeque<Output>,
     next_call: CallNo,
@@ -173,21 +215,24 @@ fn object(v: Value) -> Map<String, Value> {
 }
 
 impl Ua {
-    pub fn new(config: UaConfig, run_id: u32) -> Self {
-        Self {
+    pub fn new(config: UaConfig, run_id: u32) -> Result<Self, council_gates::ConfigError> {
+        Ok(Self {
+            gates: Gates::new(config.gates.clone())?,
             config,
             policy: UasPolicy::default(),
             calls: HashMap::new(),
             dialogs: HashMap::new(),
             servers: HashMap::new(),
             clients: HashMap::new(),
+            outgoing: HashMap::new(),
+            acks: HashMap::new(),
             buckets: HashMap::new(),
             out: VecDeque::new(),
             next_call: 1,
             counter: 0,
             run_id,
             stats: Stats::default(),
-        }
+        })
     }
 
     pub fn stats(&self) -> Stats {
@@ -196,7 +241,20 @@ impl Ua {
 
     /// Calls in progress.
     pub fn calls(&self) -> usize {
-        self.calls.len()
+        self.calls.len() + self.outgoing.values().filter(|o| !o.failed).count()
+    }
+
+    /// Client transactions still waiting for their final response (a BYE or CANCEL of ours).
+    pub fn pending_requests(&self) -> usize {
+        self.clients
+            .values()
+            .filter(|(_, c)| {
+                matches!(
+                    c.state(),
+                    transaction::State::Trying | transaction::State::Proceeding
+                )
+            })
+            .count()
     }
 
     /// Transactions held (server and client), for leak checks.
@@ -235,6 +293,11 @@ impl Ua {
                 earliest(t);
             }
         }
+        for o in self.outgoing.values_mut() {
+            if let transaction::Output::Timeout(t) = o.client.poll_output() {
+                earliest(t);
+            }
+        }
         next
     }
 
@@ -257,23 +320,11 @@ impl Ua {
         let Some(status) = e.status() else {
             return;
         };
-        // Answer with what could be read of the request (RFC 3261 §8.2.6 needs Via, From, To, Call-ID, CSeq).
-        let mut headers: Vec<(&str, &str)> = Vec::new();
-        for name in ["Via", "From", "To", "Call-ID", "CSeq"] {
-            for v in e.headers.get_all(name) {
-                headers.push((name, v));
-            }
-        }
-        if !headers.iter().any(|(n, _)| *n == "Via") {
-            // Nowhere to send it per §18.2.2; over TCP the connection is the way back, over UDP the source.
-            tracing::debug!(%peer.addr, "unanswerable malformed request: {e}");
-        }
-        let reason = e.reason();
-        if let Ok(r) = Response::build(status, &reason, &headers, &[]) {
-            self.send(peer, r.to_bytes());
-        } else if let Ok(r) = Response::build(status, &reason, &[], &[]) {
-            self.send(peer, r.to_bytes());
-        }
+        // Answer with what could be read of the request (§8.2.6 needs Via, From, To, Call-ID, CSeq), copied as
+        // it was: a malformed header must not stop the answer.
+        let tag = self.token();
+        let bytes = raw_response(&e.headers, status, &e.reason(), &tag, &[]);
+        self.send(peer, bytes);
     }
 
     fn reply(
@@ -285,24 +336,36 @@ impl Ua {
         tag: &str,
         extra: &[(&str, &str)],
     ) {
-        match Response::reply_to(req, status, reason, tag, extra) {
-            Ok(r) => self.send(peer, r.to_bytes()),
-            Err(e) => tracing::warn!("cannot build a {status}: {e}"),
-        }
+        let bytes = response_bytes(req, status, reason, tag, extra);
+        self.send(peer, bytes);
     }
 
     /// Answers a non-INVITE request through a server transaction (so retransmissions get the same answer).
-    fn reply_non_invite(&mut self, now: Instant, peer: Peer, req: &Request, response: Response) {
-        match Key::of_request(req) {
-            Some(key) => {
-                let mut server = NonInviteServer::new(peer.reliable(), self.config.timers);
-                server.handle_input(ServerInput::Respond(now, Box::new(response)));
-                self.drain_server(peer, &mut server);
-                if !matches!(server.poll_output(), transaction::Output::Done) {
-                    self.servers.insert(key, (peer, server));
-                }
-            }
-            None => self.send(peer, response.to_bytes()),
+    #[allow(clippy::too_many_arguments)]
+    fn reply_non_invite(
+        &mut self,
+        now: Instant,
+        peer: Peer,
+        req: &Request,
+        status: u16,
+        reason: &str,
+        tag: &str,
+        extra: &[(&str, &str)],
+    ) {
+        let bytes = response_bytes(req, status, reason, tag, extra);
+        // The transaction takes a parsed response; ours parse unless the request's own headers were odd (RFC
+        // 4475 sends such on purpose), and those go out without a transaction.
+        let (Some(key), Ok(Message::Response(response))) =
+            (Key::of_request(req), council_sip::parse_datagram(&bytes))
+        else {
+            self.send(peer, bytes);
+            return;
+        };
+        let mut server = NonInviteServer::new(peer.reliable(), self.config.timers);
+        server.handle_input(ServerInput::Respond(now, Box::new(response)));
+        self.drain_server(peer, &mut server);
+        if !matches!(server.poll_output(), transaction::Output::Done) {
+            self.servers.insert(key, (peer, server));
         }
     }
 
@@ -317,11 +380,12 @@ impl Ua {
         if req.method != Method::Invite
             && req.method != Method::Ack
             && let Some(key) = Key::of_request(&req)
-            && let Some((p, mut server)) = self.servers.remove(&key)
+            && let Some((_, mut server)) = self.servers.remove(&key)
         {
+            // The answer goes where the retransmission came from (a NAT may have moved the sender).
             server.handle_input(ServerInput::Receive(now, Box::new(req)));
-            self.drain_server(p, &mut server);
-            self.servers.insert(key, (p, server));
+            self.drain_server(peer, &mut server);
+            self.servers.insert(key, (peer, server));
             return;
         }
         match uas::inspect_request(&req, &self.policy) {
@@ -335,12 +399,10 @@ impl Ua {
                 let extra: Vec<(&str, &str)> =
                     headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
                 let tag = self.token();
-                if let Ok(r) = Response::reply_to(&req, status, reason, &tag, &extra) {
-                    if req.method == Method::Invite {
-                        self.send(peer, r.to_bytes());
-                    } else {
-                        self.reply_non_invite(now, peer, &req, r);
-                    }
+                if req.method == Method::Invite {
+                    self.reply(peer, &req, status, reason, &tag, &extra);
+                } else {
+                    self.reply_non_invite(now, peer, &req, status, reason, &tag, &extra);
                 }
                 return;
             }
@@ -353,25 +415,16 @@ impl Ua {
             Method::Options => {
                 let tag = self.token();
                 let allow = "INVITE, ACK, BYE, CANCEL, OPTIONS";
-                if let Ok(r) = Response::reply_to(
-                    &req,
-                    200,
-                    "OK",
-                    &tag,
-                    &[
-                        ("Allow", allow),
-                        ("Accept", "application/sdp"),
-                        ("Supported", ""),
-                    ],
-                ) {
-                    self.reply_non_invite(now, peer, &req, r);
-                }
+                let extra = [
+                    ("Allow", allow),
+                    ("Accept", "application/sdp"),
+                    ("Supported", ""),
+                ];
+                self.reply_non_invite(now, peer, &req, 200, "OK", &tag, &extra);
             }
             _ => {
                 let tag = self.token();
-                if let Ok(r) = Response::reply_to(&req, 501, "Not Implemented", &tag, &[]) {
-                    self.reply_non_invite(now, peer, &req, r);
-                }
+                self.reply_non_invite(now, peer, &req, 501, "Not Implemented", &tag, &[]);
             }
         }
     }
@@ -419,6 +472,122 @@ impl Ua {
         format!("<sip:council@{}{t}>", self.config.contact)
     }
 
+    fn unix(&self, now: Instant) -> u64 {
+        let (at, unix) = self.config.epoch;
+        unix + now.saturating_duration_since(at).as_secs()
+    }
+
+    /// Who is calling: `Some((how verified, who))` to go on; `None` when a 401/403/400 went out instead.
+    fn authenticate(
+        &mut self,
+        now: Instant,
+        peer: Peer,
+        req: &Request,
+    ) -> Option<(Verified, String)> {
+        let from = &req.core.from.uri;
+        let aor = from
+            .sip
+            .as_ref()
+            .map(|u| format!("{}@{}", u.user.clone().unwrap_or_default(), u.host))
+            .unwrap_or_else(|| from.text.clone());
+        let Some(challenger) = self.config.auth.clone() else {
+            return Some((Verified::Trusted, aor));
+        };
+        let unix = self.unix(now);
+        let users = &self.config.users;
+        let result = challenger.verify_request(req, unix, |u| {
+            users.get(u).map(|p| Secret::Password(p.clone()))
+        });
+        let tag = self.token();
+        match result {
+            AuthResult::Authenticated { user, .. } => Some((Verified::Authenticated, user)),
+            AuthResult::Challenge | AuthResult::Stale => {
+                let stale = matches!(result, AuthResult::Stale);
+                let values = challenger.challenge(unix, stale);
+                let extra: Vec<(&str, &str)> = values
+                    .iter()
+                    .map(|v| ("WWW-Authenticate", v.as_str()))
+                    .collect();
+                self.reply(peer, req, 401, "Unauthorized", &tag, &extra);
+                None
+            }
+            AuthResult::Forbidden { user } => {
+                // Through the gates, so the refusal is witnessed like any other.
+                Some((Verified::Unauthenticated, user))
+            }
+            AuthResult::BadRequest(e) => {
+                let reason = format!("Bad Authorization: {e}");
+                self.reply(peer, req, 400, &reason, &tag, &[]);
+                None
+            }
+        }
+    }
+
+    /// The four gates for a SIP caller: `Some(endpoint)` if admitted; otherwise the refusal went out. Every
+    /// decision is witnessed.
+    fn admit(
+        &mut self,
+        req: &Request,
+        peer: Peer,
+        verified: Verified,
+        who: &str,
+        negotiated: &Negotiated,
+    ) -> Option<String> {
+        let wanted = req
+            .uri
+            .sip
+            .as_ref()
+            .and_then(|u| u.user.clone())
+            .unwrap_or_default();
+        let council = if self.gates.config().council(&wanted).is_some() {
+            wanted
+        } else {
+            self.gates
+                .config()
+                .councils
+                .first()
+                .map(|c| c.name.clone())
+                .unwrap_or(wanted)
+        };
+        // The codec's rate both ways, in units of 100 bit/s (as H.225.0 counts bandwidth).
+        let info = negotiated.codec.info();
+        let bits_per_second =
+            u64::from(info.clock_rate) * 8 * info.frame_bytes as u64 / info.frame_samples as u64;
+        let bandwidth = u32::try_from(2 * bits_per_second / 100).unwrap_or(u32::MAX);
+        let aliases = [who.to_owned()];
+        let decision = self.gates.admit(&AdmissionRequest {
+            call: &req.core.call_id,
+            caller: Caller {
+                endpoint: who,
+                aliases: &aliases,
+                verified,
+                role: Role::Expert,
+            },
+            destination: Destination::Council(&council),
+            bandwidth,
+        });
+        let mut fields = decision.witness_fields();
+        fields.insert("protocol".into(), "sip".into());
+        fields.insert("codec".into(), negotiated.codec.name().into());
+        self.out
+            .push_back(Output::Witness(decision.witness_kind(), fields));
+        match decision.outcome {
+            Ok(()) => Some(who.to_owned()),
+            Err(rejection) => {
+                self.stats.rejected += 1;
+                let (status, reason) = sip_refusal(&rejection.reason);
+                let warning = format!(
+                    "399 council \"{} gate: {}\"",
+                    rejection.gate.name(),
+                    rejection.reason.code()
+                );
+                let tag = self.token();
+                self.reply(peer, req, status, reason, &tag, &[("Warning", &warning)]);
+                None
+            }
+        }
+    }
+
     fn invite(&mut self, now: Instant, peer: Peer, req: Request) {
         if req.core.to.tag().is_some() {
             return self.reinvite(now, peer, req);
@@ -444,10 +613,15 @@ impl Ua {
             );
             return;
         }
+        // Identity: digest, or trusted by configuration.
+        let (verified, who) = match self.authenticate(now, peer, &req) {
+            Some(v) => v,
+            None => return,
+        };
         let mut local = self.config.media.clone();
         local.address = self.config.media_ip;
         let version = SessionVersion {
-            id: now.elapsed().as_nanos() as u64 ^ (u64::from(self.run_id) << 32) ^ self.counter,
+            id: (u64::from(self.run_id) << 32) | self.next_call,
             version: 1,
         };
         let negotiated = match council_sdp::answer(&req.body, &local, version) {
@@ -471,6 +645,9 @@ impl Ua {
                 );
                 return;
             }
+        };
+        let Some(admitted_endpoint) = self.admit(&req, peer, verified, &who, &negotiated) else {
+            return;
         };
         let no = self.next_call;
         self.next_call += 1;
@@ -511,11 +688,13 @@ impl Ua {
             remote_target,
             local_cseq: 1,
             started: now,
+            uac: false,
+            gate_endpoint: Some(admitted_endpoint),
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
         self.out
-            .push_back(Output::StartMedia(no, Box::new(negotiated)));
+            .push_back(Output::StartMedia(no, Box::new(negotiated), 0));
     }
 
     /// The SDP answer of a call, with its media port.
@@ -570,7 +749,7 @@ impl Ua {
             return;
         };
         call.local_port = port;
-        if call.state == CallState::Starting {
+        if call.state == CallState::Starting || call.uac {
             self.stats.answered += 1;
             let fields = object(json!({
                 "call": call.call_id,
@@ -585,7 +764,9 @@ impl Ua {
             }));
             self.out
                 .push_back(Output::Witness(council_witness::kind::CALL_BRIDGED, fields));
-            self.send_ok(now, no);
+            if !call.uac {
+                self.send_ok(now, no);
+            }
         }
     }
 
@@ -593,6 +774,9 @@ impl Ua {
         let Some(call) = self.calls.remove(&no) else {
             return;
         };
+        if let Some(endpoint) = &call.gate_endpoint {
+            self.gates.release(&call.call_id, endpoint);
+        }
         self.dialogs
             .remove(&(call.call_id.clone(), call.remote_tag.clone()));
         self.stats.rejected += 1;
@@ -671,7 +855,11 @@ impl Ua {
     }
 
     fn end(&mut self, no: CallNo, why: &str, now: Instant) -> Option<Call> {
+        self.acks.remove(&no);
         let call = self.calls.remove(&no)?;
+        if let Some(endpoint) = &call.gate_endpoint {
+            self.gates.release(&call.call_id, endpoint);
+        }
         self.dialogs
             .remove(&(call.call_id.clone(), call.remote_tag.clone()));
         self.stats.ended += 1;
@@ -692,18 +880,20 @@ impl Ua {
     fn bye(&mut self, now: Instant, peer: Peer, req: Request) {
         let Some(no) = self.dialog_of(&req) else {
             let tag = self.token();
-            if let Ok(r) =
-                Response::reply_to(&req, 481, "Call/Transaction Does Not Exist", &tag, &[])
-            {
-                self.reply_non_invite(now, peer, &req, r);
-            }
+            self.reply_non_invite(
+                now,
+                peer,
+                &req,
+                481,
+                "Call/Transaction Does Not Exist",
+                &tag,
+                &[],
+            );
             return;
         };
         let call = self.end(no, "bye", now);
         let tag = call.map(|c| c.local_tag).unwrap_or_default();
-        if let Ok(r) = Response::reply_to(&req, 200, "OK", &tag, &[]) {
-            self.reply_non_invite(now, peer, &req, r);
-        }
+        self.reply_non_invite(now, peer, &req, 200, "OK", &tag, &[]);
     }
 
     fn cancel(&mut self, now: Instant, peer: Peer, req: Request) {
@@ -724,9 +914,7 @@ impl Ua {
         } else {
             (481, "Call/Transaction Does Not Exist")
         };
-        if let Ok(r) = Response::reply_to(&req, status, reason, &tag, &[]) {
-            self.reply_non_invite(now, peer, &req, r);
-        }
+        self.reply_non_invite(now, peer, &req, status, reason, &tag, &[]);
         if let Some((no, CallState::Starting)) = target
             && let Some(call) = self.end(no, "cancel", now)
         {
@@ -764,11 +952,17 @@ impl Ua {
             call.peer.transport(),
             self.config.contact
         );
-        // We are the UAS: our From is their To (with our tag), our To is their From.
-        let from = if call.to.contains(";tag=") {
-            call.to.clone()
+        // As the UAS our From is their To (with our tag) and our To their From; as the UAC both are as sent
+        // and answered (`to` carries their tag).
+        let (from, to) = if call.uac {
+            (call.from.clone(), call.to.clone())
+        } else if call.to.contains(";tag=") {
+            (call.to.clone(), call.from.clone())
         } else {
-            format!("{};tag={}", call.to, call.local_tag)
+            (
+                format!("{};tag={}", call.to, call.local_tag),
+                call.from.clone(),
+            )
         };
         let cseq = format!("{} BYE", call.local_cseq);
         let contact = self.contact(call.peer);
@@ -776,7 +970,7 @@ impl Ua {
             ("Via", via.as_str()),
             ("Max-Forwards", "70"),
             ("From", from.as_str()),
-            ("To", call.from.as_str()),
+            ("To", to.as_str()),
             ("Call-ID", call.call_id.as_str()),
             ("CSeq", cseq.as_str()),
             ("Contact", contact.as_str()),
@@ -794,6 +988,250 @@ impl Ua {
         }
     }
 
+    /// Places a call to `target` (a SIP URI) at `peer` from `from_uri`, offering `local` media (its port must
+    /// be one the run loop reserved). The media session starts (`Output::StartMedia`) once the callee answers.
+    pub fn place_call(
+        &mut self,
+        now: Instant,
+        peer: Peer,
+        target: &str,
+        from_uri: &str,
+        local: LocalMedia,
+    ) -> Result<CallNo, council_sip::ParseError> {
+        let no = self.next_call;
+        self.next_call += 1;
+        let local_tag = self.token();
+        let branch = format!("{}{}", uas::MAGIC_COOKIE, self.token());
+        let call_id = format!("{}@{}", self.token(), self.config.contact.ip());
+        let version = SessionVersion {
+            id: u64::from(self.run_id) << 32 | no,
+            version: 1,
+        };
+        let offer = council_sdp::offer(&local, version);
+        let via = format!(
+            "SIP/2.0/{} {};branch={branch}",
+            peer.transport(),
+            self.config.contact
+        );
+        let from = format!("<{from_uri}>;tag={local_tag}");
+        let to = format!("<{target}>");
+        let contact = self.contact(peer);
+        let invite = Request::build(
+            &Method::Invite,
+            target,
+            &[
+                ("Via", via.as_str()),
+                ("Max-Forwards", "70"),
+                ("From", from.as_str()),
+                ("To", to.as_str()),
+                ("Call-ID", call_id.as_str()),
+                ("CSeq", "1 INVITE"),
+                ("Contact", contact.as_str()),
+                ("Allow", "INVITE, ACK, BYE, CANCEL, OPTIONS"),
+                ("Content-Type", "application/sdp"),
+            ],
+            offer.as_bytes(),
+        )?;
+        let mut client = InviteClient::new(&invite, peer.reliable(), self.config.timers, now);
+        while let transaction::Output::Transmit(b) = client.poll_output() {
+            self.send(peer, b);
+        }
+        self.outgoing.insert(
+            no,
+            Outgoing {
+                peer,
+                invite,
+                client,
+                branch,
+                from,
+                to,
+                call_id,
+                local_tag,
+                local,
+                version,
+                proceeding: false,
+                cancel_pending: false,
+                failed: false,
+                started: now,
+            },
+        );
+        Ok(no)
+    }
+
+    /// Ends a call we placed or answered: CANCEL while it is unanswered (once a provisional response came),
+    /// BYE once it is established.
+    pub fn end_call(&mut self, now: Instant, no: CallNo) {
+        if let Some(o) = self.outgoing.get_mut(&no) {
+            if o.proceeding {
+                self.send_cancel(now, no);
+            } else {
+                o.cancel_pending = true;
+            }
+            return;
+        }
+        self.hang_up(now, no, "local");
+    }
+
+    fn send_cancel(&mut self, now: Instant, no: CallNo) {
+        let Some(o) = self.outgoing.get(&no) else {
+            return;
+        };
+        // §9.1: same Request-URI, Call-ID, From, To (no tag), top Via and CSeq number as the INVITE.
+        let via = o.invite.headers.get("Via").unwrap_or_default().to_owned();
+        let headers = [
+            ("Via", via.as_str()),
+            ("Max-Forwards", "70"),
+            ("From", o.from.as_str()),
+            ("To", o.to.as_str()),
+            ("Call-ID", o.call_id.as_str()),
+            ("CSeq", "1 CANCEL"),
+        ];
+        let (peer, branch) = (o.peer, o.branch.clone());
+        match Request::build(&Method::Cancel, &o.invite.uri.text, &headers, &[]) {
+            Ok(cancel) => {
+                let mut client =
+                    NonInviteClient::new(&cancel, peer.reliable(), self.config.timers, now);
+                self.drain_client(peer, &mut client);
+                self.clients
+                    .insert(format!("{branch}/CANCEL"), (peer, client));
+            }
+            Err(e) => tracing::warn!("cannot build a CANCEL: {e}"),
+        }
+    }
+
+    fn outgoing_response(&mut self, now: Instant, no: CallNo, resp: Response) {
+        let Some(mut o) = self.outgoing.remove(&no) else {
+            return;
+        };
+        o.client
+            .handle_input(ClientInput::Receive(now, Box::new(resp)));
+        let mut finals = Vec::new();
+        loop {
+            match o.client.poll_output() {
+                transaction::Output::Transmit(b) => self.send(o.peer, b),
+                transaction::Output::Event(transaction::Event::Response(r)) => finals.push(r),
+                transaction::Output::Event(_) => finals.clear(),
+                _ => break,
+            }
+        }
+        let mut placed = Some(o);
+        for r in finals {
+            let Some(o) = placed.take() else { break };
+            if r.status < 200 {
+                let cancel = !o.proceeding && o.cancel_pending;
+                placed = Some(Outgoing {
+                    proceeding: true,
+                    ..o
+                });
+                if cancel {
+                    self.outgoing.insert(no, placed.take().expect("just set"));
+                    self.send_cancel(now, no);
+                    placed = self.outgoing.remove(&no);
+                }
+            } else if r.status < 300 {
+                self.answered(now, no, o, &r);
+            } else {
+                self.stats.rejected += 1;
+                let fields = object(json!({
+                    "call": o.call_id,
+                    "protocol": "sip",
+                    "why": format!("{} {}", r.status, r.reason),
+                    "seconds": now.duration_since(o.started).as_secs_f64().round(),
+                }));
+                self.out.push_back(Output::Witness(
+                    council_witness::kind::CALL_RELEASED,
+                    fields,
+                ));
+                placed = Some(Outgoing { failed: true, ..o });
+            }
+        }
+        if let Some(o) = placed {
+            self.outgoing.insert(no, o);
+        }
+    }
+
+    /// A 2xx to a call we placed: ACK it, read the answer, start the media, and keep the dialog.
+    fn answered(&mut self, now: Instant, no: CallNo, o: Outgoing, r: &Response) {
+        let remote_tag = r.core.to.tag().unwrap_or_default().to_owned();
+        let remote_target = r
+            .core
+            .contact
+            .iter()
+            .flatten()
+            .next()
+            .map_or_else(|| o.invite.uri.text.clone(), |c| c.uri.text.clone());
+        let to = r.headers.get("To").unwrap_or(&o.to).to_owned();
+        // §13.2.2.4: the ACK of a 2xx is its own transaction, to the remote target, with the INVITE's CSeq
+        // number.
+        let branch = format!("{}{}", uas::MAGIC_COOKIE, self.token());
+        let via = format!(
+            "SIP/2.0/{} {};branch={branch}",
+            o.peer.transport(),
+            self.config.contact
+        );
+        let ack = Request::build(
+            &Method::Ack,
+            &remote_target,
+            &[
+                ("Via", via.as_str()),
+                ("Max-Forwards", "70"),
+                ("From", o.from.as_str()),
+                ("To", to.as_str()),
+                ("Call-ID", o.call_id.as_str()),
+                ("CSeq", "1 ACK"),
+            ],
+            &[],
+        );
+        if let Ok(ack) = &ack {
+            let bytes = ack.to_bytes();
+            self.send(o.peer, bytes.clone());
+            self.acks.insert(no, bytes);
+        }
+        let negotiated = council_sdp::accept_answer(&r.body, &o.local);
+        let o_port = o.local.port;
+        let call = Call {
+            no,
+            peer: o.peer,
+            call_id: o.call_id.clone(),
+            remote_tag: remote_tag.clone(),
+            local_tag: o.local_tag.clone(),
+            invite: o.invite,
+            invite_key: None,
+            state: CallState::Confirmed,
+            negotiated: negotiated.clone().unwrap_or(Negotiated {
+                codec: council_sdp::Codec::Pcmu,
+                payload_type: 0,
+                remote: None,
+                ptime_ms: 20,
+                g729_annexb: false,
+                telephone_event: None,
+                direction: council_sdp::Direction::Inactive,
+            }),
+            version: o.version,
+            local_port: o.local.port,
+            last_response: None,
+            retransmit: None,
+            remote_target,
+            from: o.from,
+            to,
+            local_cseq: 2,
+            started: o.started,
+            uac: true,
+            gate_endpoint: None,
+        };
+        self.dialogs.insert((call.call_id.clone(), remote_tag), no);
+        self.calls.insert(no, call);
+        match negotiated {
+            Ok(n) => self
+                .out
+                .push_back(Output::StartMedia(no, Box::new(n), o_port)),
+            Err(e) => {
+                tracing::warn!("the answer is not acceptable: {e}");
+                self.hang_up(now, no, "bad-answer");
+            }
+        }
+    }
+
     fn response(&mut self, now: Instant, _peer: Peer, resp: Response) {
         let Some(branch) = resp
             .core
@@ -803,6 +1241,40 @@ impl Ua {
             .map(str::to_owned)
         else {
             return;
+        };
+        if resp.core.cseq.method == Method::Invite
+            && let Some(no) = self
+                .outgoing
+                .iter()
+                .find(|(_, o)| o.branch == branch)
+                .map(|(no, _)| *no)
+        {
+            return self.outgoing_response(now, no, resp);
+        }
+        if resp.core.cseq.method == Method::Invite
+            && let Some(no) = self
+                .dialogs
+                .get(&(
+                    resp.core.call_id.clone(),
+                    resp.core.to.tag().unwrap_or_default().to_owned(),
+                ))
+                .copied()
+            && resp.status >= 200
+            && resp.status < 300
+        {
+            // A retransmitted 2xx of a call we placed: the ACK again (§13.2.2.4).
+            if let Some(ack) = self.acks.get(&no).cloned()
+                && let Some(call) = self.calls.get(&no)
+            {
+                let peer = call.peer;
+                self.send(peer, ack);
+            }
+            return;
+        }
+        let branch = if resp.core.cseq.method == Method::Cancel {
+            format!("{branch}/CANCEL")
+        } else {
+            branch
         };
         if let Some((p, mut client)) = self.clients.remove(&branch) {
             client.handle_input(ClientInput::Receive(now, Box::new(resp)));
@@ -824,6 +1296,33 @@ impl Ua {
     }
 
     fn timeout(&mut self, now: Instant) {
+        let placing: Vec<CallNo> = self.outgoing.keys().copied().collect();
+        for no in placing {
+            let Some(mut o) = self.outgoing.remove(&no) else {
+                continue;
+            };
+            o.client.handle_input(ClientInput::Timeout(now));
+            let mut gone = false;
+            loop {
+                match o.client.poll_output() {
+                    transaction::Output::Transmit(b) => self.send(o.peer, b),
+                    transaction::Output::Event(transaction::Event::Timeout) => {
+                        // Timer B: nobody answered.
+                        self.stats.rejected += 1;
+                        gone = true;
+                    }
+                    transaction::Output::Event(_) => {}
+                    transaction::Output::Done => {
+                        gone = true;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            if !gone {
+                self.outgoing.insert(no, o);
+            }
+        }
         // 2xx retransmissions; a call whose 2xx was never acknowledged is ended with a BYE.
         let due: Vec<CallNo> = self
             .calls
@@ -873,6 +1372,64 @@ impl Ua {
     }
 }
 
+/// The SIP answer to a gate's refusal.
+fn sip_refusal(reason: &council_gates::Reason) -> (u16, &'static str) {
+    use council_gates::Reason::*;
+    match reason {
+        NotRegistered | NotAuthenticated => (403, "Forbidden"),
+        // Another codec might fit the per-call limit; a full zone is a temporary shortage.
+        OverCallLimit { .. } => (488, "Not Acceptable Here"),
+        ZoneExhausted { .. } => (503, "Service Unavailable"),
+        CouncilFull { .. } | EndpointBusy { .. } => (486, "Busy Here"),
+        UnknownCouncil { .. } => (404, "Not Found"),
+        NotOnRoster { .. } | ExpertsNotAllowed { .. } | DirectCallsNotAllowed => (403, "Forbidden"),
+    }
+}
+
+/// A response to `req` per RFC 3261 §8.2.6 ([`Response::reply_to`]); if the request's own headers are too odd
+/// for that (RFC 4475 sends such on purpose), the same headers copied verbatim.
+fn response_bytes(
+    req: &Request,
+    status: u16,
+    reason: &str,
+    tag: &str,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    match Response::reply_to(req, status, reason, tag, extra) {
+        Ok(r) => r.to_bytes(),
+        Err(_) => raw_response(&req.headers, status, reason, tag, extra),
+    }
+}
+
+/// A response that copies Via, From, To, Call-ID and CSeq from `headers` as they are (adding a To tag to a final
+/// response), for requests whose headers do not parse: the answer still reaches the sender and names the
+/// problem. Nothing that could break a line is copied.
+fn raw_response(
+    headers: &council_sip::Headers,
+    status: u16,
+    reason: &str,
+    tag: &str,
+    extra: &[(&str, &str)],
+) -> Vec<u8> {
+    let clean = |t: &str| t.replace(['\r', '\n'], " ");
+    let mut out = format!("SIP/2.0 {status} {}\r\n", clean(reason));
+    for name in ["Via", "From", "To", "Call-ID", "CSeq"] {
+        for value in headers.get_all(name) {
+            let value = clean(value);
+            if name == "To" && status > 100 && !value.contains("tag=") {
+                out.push_str(&format!("To: {value};tag={tag}\r\n"));
+            } else {
+                out.push_str(&format!("{name}: {value}\r\n"));
+            }
+        }
+    }
+    for (name, value) in extra {
+        out.push_str(&format!("{}: {}\r\n", clean(name), clean(value)));
+    }
+    out.push_str("Content-Length: 0\r\n\r\n");
+    out.into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -890,9 +1447,14 @@ mod tests {
                 invite_rate: 2,
                 invite_burst: 2,
                 timers: Timers::default(),
+                auth: None,
+                users: HashMap::new(),
+                gates: GatesConfig::default(),
+                epoch: (Instant::now(), 1_764_590_400),
             },
             7,
         )
+        .unwrap()
     }
 
     fn invite(call: &str, branch: &str) -> Box<Message> {
@@ -946,7 +1508,10 @@ mod tests {
         ua.handle(Input::Message(t0, peer(), invite("c1", "z9hG4bK1")));
         let (sent, other) = drain(&mut ua);
         assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [100, 180]);
-        let Output::StartMedia(no, n) = &other[0] else {
+        let Some((no, n)) = other.iter().find_map(|o| match o {
+            Output::StartMedia(no, n, _) => Some((no, n)),
+            _ => None,
+        }) else {
             panic!("{other:?}")
         };
         assert_eq!(n.remote, Some("127.0.0.1:6000".parse().unwrap()));
@@ -1037,5 +1602,85 @@ mod tests {
             in_dialog("BYE", "nope", "x", 2, "z9hG4bKd"),
         ));
         assert_eq!(drain(&mut ua).0[0].0, 481);
+    }
+
+    #[test]
+    fn digest_challenge_then_admission_or_refusal() {
+        let mut ua = ua();
+        ua.config.auth =
+            Some(Challenger::new("council", [7; 32], Duration::from_secs(300)).unwrap());
+        ua.config
+            .users
+            .insert("ada".into(), "Circle of Life".into());
+        ua.config.invite_rate = 0;
+        let t0 = Instant::now();
+        ua.handle(Input::Message(t0, peer(), invite("d1", "z9hG4bKd1")));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].0, 401);
+        let challenges: Vec<&str> = sent[0]
+            .1
+            .lines()
+            .filter_map(|l| l.strip_prefix("WWW-Authenticate: "))
+            .collect();
+        assert_eq!(challenges.len(), 2, "SHA-256 then MD5: {}", sent[0].1);
+        assert!(
+            challenges[0].contains("algorithm=SHA-256"),
+            "{}",
+            challenges[0]
+        );
+        assert!(other.is_empty(), "no witness entry for a challenge");
+        let challenge = council_sip::auth::Challenge::pick(challenges.iter().copied()).unwrap();
+        let with = |password: &str, call: &str| {
+            let authz = council_sip::auth::respond(
+                &challenge,
+                "INVITE",
+                "sip:council@127.0.0.1:5999",
+                "ada",
+                password,
+                "0a4f113b",
+                1,
+            )
+            .unwrap();
+            let mut m = invite(call, &format!("z9hG4bK{call}"));
+            let Message::Request(r) = m.as_mut() else {
+                unreachable!()
+            };
+            let mut text = String::from_utf8(r.to_bytes()).unwrap();
+            text = text.replacen(
+                "\r\n\r\n",
+                &format!("\r\nAuthorization: {authz}\r\n\r\n"),
+                1,
+            );
+            Box::new(council_sip::parse_datagram(text.as_bytes()).unwrap())
+        };
+        ua.handle(Input::Message(t0, peer(), with("Circle of Life", "d2")));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [100, 180]);
+        let Output::Witness(kind, fields) = &other[0] else {
+            panic!("{other:?}")
+        };
+        assert_eq!(
+            (*kind, &fields["verified"], &fields["endpoint"]),
+            (
+                "call-admitted",
+                &Value::from("authenticated"),
+                &Value::from("ada")
+            )
+        );
+        ua.handle(Input::Message(t0, peer(), with("wrong", "d3")));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent[0].0, 403, "{}", sent[0].1);
+        let Output::Witness(kind, fields) = &other[0] else {
+            panic!("{other:?}")
+        };
+        assert_eq!(
+            (*kind, &fields["gate"], &fields["reason"]),
+            (
+                "call-rejected",
+                &Value::from("identity"),
+                &Value::from("not-authenticated")
+            )
+        );
     }
 }
