@@ -110,3 +110,56 @@ fn options_is_answered_200() {
     assert_eq!(server.witness_count("call-bridged"), 0);
     server.stop();
 }
+
+/// `[sip] auth = "digest"` with one user: SIPp answers the 401 challenge with credentials (`uac_auth.xml`, `-au`
+/// `-ap`); right credentials are bridged, a wrong password is refused and bridges nothing.
+#[test]
+#[ignore = "SIPp 3.6.1 only does MD5 digest and aborts on council serve's first (SHA-256) challenge; \
+            run with --run-ignored once serve can challenge MD5 alone (or first)"]
+fn calls_authenticate_with_digest() {
+    if !have("sipp", "sip-tester") {
+        return;
+    }
+    if Target::from_env() != Target::Council {
+        eprintln!("SIPp's UAS does not authenticate: this test is for council serve only");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("council.toml");
+    std::fs::write(
+        &config,
+        "[sip]\nauth = \"digest\"\n[[sip.users]]\nname = \"ada\"\npassword = \"s3cret\"\n",
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), &["--config", &config.display().to_string()]);
+    let sipp = |password: &str, calls: &str| {
+        Sipp::scenario(dir.path(), server.sip, "uac_auth.xml")
+            .arg("-au")
+            .arg("ada")
+            .arg("-ap")
+            .arg(password)
+            .arg("-m")
+            .arg(calls)
+            .arg("-r")
+            .arg("10")
+            .arg("-d")
+            .arg("300")
+            .run()
+    };
+    let r = sipp("s3cret", "20");
+    assert_eq!((r.successful, r.failed), (20, 0), "{}", r.report());
+    assert_eq!(
+        server.await_witness("call-released", 20, Duration::from_secs(10)),
+        20
+    );
+    let r = sipp("wrong", "5");
+    assert_eq!((r.successful, r.failed), (0, 5), "{}", r.report());
+    assert_eq!(
+        server.witness_count("call-bridged"),
+        20,
+        "a wrong password bridged a call"
+    );
+    let witness_dir = server.witness_dir.clone();
+    server.stop();
+    verify_witness(&witness_dir);
+}
