@@ -52,11 +52,19 @@ HZ=$(getconf CLK_TCK)
 free_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # A column of the last row of SIPp's -trace_stat CSV.
 stat() { awk -F';' -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i } END { print $c }' "$1"; }
+# SIPp's reasons for failed calls (its non-zero Failed…(C) columns), e.g. "MaxUDPRetrans 12, Unexpected 3".
+reasons() {
+    awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i; next } { for (i in h) v[i] = $i }
+        END { s = ""; for (i = 1; i <= length(h); i++)
+                if (h[i] ~ /^Failed.*\(C\)$/ && h[i] != "FailedCall(C)" && v[i] + 0 > 0) {
+                    n = h[i]; sub(/^Failed/, "", n); sub(/\(C\)$/, "", n); s = s (s == "" ? "" : ", ") n " " v[i] }
+              print s }' "$1"
+}
 
 echo "council serve at $SIP ($(nproc) cores; $(uname -r)); $SECS s per rate; calls hung up at once (-d 0)"
 echo
-echo "| offered (calls/s) | calls | successful | failed | achieved (calls/s) | council CPU per call (ms) | council CPU (% of a core) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| offered (calls/s) | calls | successful | failed | achieved (calls/s) | council CPU per call (ms) | council CPU (% of a core) | why calls failed (SIPp) |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---|"
 for rate in "${RATES[@]}"; do
     calls=$((rate * SECS))
     port=$(free_port)
@@ -74,7 +82,7 @@ for rate in "${RATES[@]}"; do
         status=0
         wait "$SERVE_PID" || status=$?
         SERVE_PID=""
-        echo "| $rate | $calls | $(stat "$csv" 'SuccessfulCall(C)') | $(stat "$csv" 'FailedCall(C)') | council serve died (exit $status) | | |"
+        echo "| $rate | $calls | $(stat "$csv" 'SuccessfulCall(C)') | $(stat "$csv" 'FailedCall(C)') | council serve died (exit $status) | | | $(reasons "$csv") |"
         echo
         echo "council serve's last words:"
         tail -n 20 "$DIR/serve.err"
@@ -83,9 +91,10 @@ for rate in "${RATES[@]}"; do
     t1=$(ticks)
     ok=$(stat "$csv" 'SuccessfulCall(C)')
     failed=$(stat "$csv" 'FailedCall(C)')
-    awk -v r="$rate" -v n="$calls" -v ok="$ok" -v f="$failed" -v w0="$w0" -v w1="$w1" \
+    why=$(reasons "$csv")
+    awk -v r="$rate" -v n="$calls" -v ok="$ok" -v f="$failed" -v w0="$w0" -v w1="$w1" -v why="$why" \
         -v t=$((t1 - t0)) -v hz="$HZ" 'BEGIN { w = w1 - w0
-            printf "| %d | %d | %d | %d | %.0f | %.2f | %.0f |\n", r, n, ok, f, ok / w, (ok + f > 0 ? t * 1000 / hz / (ok + f) : 0), t * 100 / hz / (w + 2)
+            printf "| %d | %d | %d | %d | %.0f | %.2f | %.0f | %s |\n", r, n, ok, f, ok / w, (ok + f > 0 ? t * 1000 / hz / (ok + f) : 0), t * 100 / hz / (w + 2), why
         }'
 done
 
