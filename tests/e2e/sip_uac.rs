@@ -214,5 +214,8 @@ fn council_calls_council() {
     std::thread::sleep(Duration::from_millis(300));
     drop(serve);
     // The callee's side passed the gates first.
-    assert_eq!(kinds(&serve_dir), ["call-admitted", "call-bridged", "call-released"]);
+    assert_eq!(
+        kinds(&serve_dir),
+        ["call-admitted", "call-bridged", "call-released"]
+    );
 }

@@ -4,6 +4,7 @@
 //! land. Errors reach the user here, at the edge, through `anyhow`.
 
 mod demo;
+mod gatekeeper;
 mod serve;
 mod witness;
 
@@ -33,6 +34,8 @@ enum Command {
     Serve(serve::Args),
     /// Place one SIP call (echoing what the callee sends), keep it for a while, hang up.
     Call(serve::CallArgs),
+    /// Run the H.323 gatekeeper (H.225.0 RAS over UDP) with the four admission gates, witnessed.
+    Gatekeeper(gatekeeper::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Call(args) => serve::call(args),
+        Command::Gatekeeper(args) => gatekeeper::run(args),
     };
     match result {
         Ok(code) => code,

@@ -25,6 +25,11 @@ use crate::registry::{Refusal, Registration, Registry};
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct GatekeeperConfig {
+    /// Where RAS is served, UDP (default 127.0.0.1:1719; `council gatekeeper --ras` overrides).
+    pub ras: SocketAddr,
+    /// Council's H.225.0 call-signalling address, told to endpoints in RCF/ACF/LCF (default 127.0.0.1:1720;
+    /// `--h225` overrides).
+    pub h225: SocketAddr,
     /// Our `gatekeeperIdentifier` (default `council`).
     pub identifier: String,
     /// Seconds a registration lives when the endpoint asks for none (default 300).
@@ -42,6 +47,8 @@ pub struct GatekeeperConfig {
 impl Default for GatekeeperConfig {
     fn default() -> Self {
         Self {
+            ras: SocketAddr::from(([127, 0, 0, 1], 1719)),
+            h225: SocketAddr::from(([127, 0, 0, 1], 1720)),
             identifier: "council".into(),
             default_ttl: 300,
             min_ttl: 30,

@@ -19,6 +19,7 @@
 mod gatekeeper;
 pub mod ras;
 mod registry;
+pub mod wire;
 
 pub use gatekeeper::{Gatekeeper, GatekeeperConfig, Output, Stats, arj_reason, call_key};
 pub use registry::{Refusal, Registration, Registry};

@@ -142,5 +142,8 @@ fn constraints_on_choice_alternatives_are_applied() {
     let bytes = encode_value(&nsap).unwrap();
     assert_eq!(bytes, [0x51, 0x00, 0xAA, 0xBB, 0xCC]);
     assert_eq!(decode_value::<TransportAddress>(&bytes).unwrap(), nsap);
-    assert!(encode_value(&TransportAddress::Nsap(vec![0; 21].into())).is_err(), "21 octets exceed SIZE (1..20)");
+    assert!(
+        encode_value(&TransportAddress::Nsap(vec![0; 21].into())).is_err(),
+        "21 octets exceed SIZE (1..20)"
+    );
 }

@@ -17,6 +17,8 @@ pub struct ServeConfig {
     pub witness: WitnessConfig,
     /// The admission gates every call passes (see `council-gates`).
     pub gates: council_gates::GatesConfig,
+    /// The H.323 gatekeeper (`council gatekeeper`).
+    pub gatekeeper: council_gatekeeper::GatekeeperConfig,
 }
 
 impl Default for ServeConfig {
@@ -33,6 +35,7 @@ impl Default for ServeConfig {
             media: MediaConfig::default(),
             witness: WitnessConfig::default(),
             gates,
+            gatekeeper: council_gatekeeper::GatekeeperConfig::default(),
         }
     }
 }
@@ -61,6 +64,9 @@ pub struct SipConfig {
     pub realm: String,
     /// Seconds a digest nonce stays fresh (default 300).
     pub nonce_lifetime: u64,
+    /// Digest algorithms offered, strongest first (default `["SHA-256", "MD5"]`; RFC 8760). Some clients take
+    /// only the first challenge and know no SHA-256 (SIPp 3.6 among them): list `"MD5"` alone for those.
+    pub digest_algorithms: Vec<String>,
     /// Who may call with `auth = "digest"`: `[[sip.users]]` tables with `name` and `password`.
     pub users: Vec<User>,
 }
@@ -88,6 +94,7 @@ impl Default for SipConfig {
             auth: AuthMode::None,
             realm: "council".into(),
             nonce_lifetime: 300,
+            digest_algorithms: vec!["SHA-256".into(), "MD5".into()],
             users: Vec::new(),
         }
     }
@@ -158,6 +165,7 @@ mod tests {
             (d.sip.auth, &d.sip.realm, d.sip.nonce_lifetime)
         );
         assert!(c.sip.users.is_empty());
+        assert_eq!(c.sip.digest_algorithms, d.sip.digest_algorithms);
         assert_eq!(c.gates.councils.len(), d.gates.councils.len());
         assert_eq!(
             c.gates.bandwidth.per_call_max,
@@ -169,6 +177,16 @@ mod tests {
             d.gates.capacity.per_endpoint_calls
         );
         assert_eq!(c.gates.councils[0].seats, d.gates.councils[0].seats);
+        let (g, h) = (&c.gatekeeper, &d.gatekeeper);
+        assert_eq!(
+            (g.ras, g.h225, &g.identifier),
+            (h.ras, h.h225, &h.identifier)
+        );
+        assert_eq!(
+            (g.default_ttl, g.min_ttl, g.max_ttl, g.max_registrations),
+            (h.default_ttl, h.min_ttl, h.max_ttl, h.max_registrations)
+        );
+        assert!(g.alternates.is_empty());
         assert_eq!(c.sip.listen, d.sip.listen);
         assert_eq!(
             (c.sip.invite_rate, c.sip.invite_burst),

@@ -127,6 +127,17 @@ fn start(args: Args, dial: Option<Dial>) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// The configured digest algorithms, by name.
+fn digest_algorithms(names: &[String]) -> anyhow::Result<Vec<council_sip::auth::Algorithm>> {
+    names
+        .iter()
+        .map(|n| {
+            council_sip::auth::Algorithm::from_name(n)
+                .ok_or_else(|| anyhow::anyhow!("sip.digest-algorithms: unknown algorithm {n:?}"))
+        })
+        .collect()
+}
+
 /// Binds UDP and TCP on the same address; with port 0, on the same free port.
 async fn bind(addr: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener)> {
     for _ in 0..20 {
@@ -190,7 +201,8 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                     secret,
                     Duration::from_secs(config.sip.nonce_lifetime),
                 )
-                .map_err(|e| anyhow::anyhow!("sip.realm: {e}"))?,
+                .map_err(|e| anyhow::anyhow!("sip.realm: {e}"))?
+                .with_algorithms(&digest_algorithms(&config.sip.digest_algorithms)?),
             )
         }
     };

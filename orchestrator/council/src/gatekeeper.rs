@@ -1,0 +1,204 @@
+//! `council gatekeeper`: Council's H.323 gatekeeper on a UDP socket — the sans-IO `council-gatekeeper` state
+//! machine, the `council-h225` wire layer, the witness log.
+//!
+//! One thread serves RAS: receive, decode, decide, encode, send, witness. That keeps a decision's cost to the work
+//! itself (no hand-offs between threads), and makes overload simple: what the thread cannot take waits in the
+//! socket's receive buffer and, when that is full, the kernel drops it — no queue grows, no thread is added,
+//! and when the flood stops the backlog is gone within a buffer's worth of decisions. Endpoints retransmit RAS
+//! requests (H.225.0 §7.5), so a dropped request is retried, not lost.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use council_gatekeeper::wire::{Incoming, decode_request, encode_reply};
+use council_gatekeeper::{Gatekeeper, Output};
+use council_witness::{Options, SignerKey, WitnessLog, key};
+
+use crate::serve::config::ServeConfig;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Configuration file (TOML; see config/council.toml): `[gatekeeper]`, `[gates]`, `[witness]`.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// RAS address, UDP (port 0: any free port). Overrides `[gatekeeper] ras`.
+    #[arg(long)]
+    ras: Option<SocketAddr>,
+    /// Council's call-signalling address told to endpoints. Overrides `[gatekeeper] h225`.
+    #[arg(long)]
+    h225: Option<SocketAddr>,
+    /// Directory of the witness log. Overrides `[witness] dir`.
+    #[arg(long)]
+    witness_dir: Option<PathBuf>,
+}
+
+/// The receive buffer asked for: room for a burst of several thousand RAS requests.
+const RECEIVE_BUFFER: usize = 4 << 20;
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut config = match &args.config {
+        Some(path) => ServeConfig::load(path)?,
+        None => ServeConfig::default(),
+    };
+    if let Some(a) = args.ras {
+        config.gatekeeper.ras = a;
+    }
+    if let Some(a) = args.h225 {
+        config.gatekeeper.h225 = a;
+    }
+    if let Some(d) = args.witness_dir {
+        config.witness.dir = d;
+    }
+    std::fs::create_dir_all(&config.witness.dir)
+        .with_context(|| format!("creating {}", config.witness.dir.display()))?;
+    let key_path = config.witness.dir.join(key::PRIVATE_KEY_FILE);
+    let key = if key_path.exists() {
+        Some(SignerKey::read(&key_path)?)
+    } else {
+        None
+    };
+    let log = WitnessLog::open(
+        config.witness.dir.join("witness.log"),
+        Options {
+            key,
+            ..Options::default()
+        },
+    )?;
+    let socket = UdpSocket::bind(config.gatekeeper.ras)
+        .with_context(|| format!("binding RAS on {}", config.gatekeeper.ras))?;
+    set_receive_buffer(&socket, RECEIVE_BUFFER);
+    let ras = socket.local_addr()?;
+    let prefix = format!("{:04x}-", std::process::id() & 0xffff);
+    let mut gk = Gatekeeper::new(
+        config.gatekeeper.clone(),
+        config.gates.clone(),
+        ras,
+        config.gatekeeper.h225,
+        &prefix,
+    )?;
+    println!(
+        "council gatekeeper: ras udp {ras} h225 {}",
+        config.gatekeeper.h225
+    );
+
+    let stop = Arc::new(AtomicBool::new(false));
+    stop_on_signals(stop.clone())?;
+    let mut buf = vec![0u8; 65536];
+    let (mut requests, mut undecodable, mut ignored) = (0u64, 0u64, 0u64);
+    while !stop.load(Ordering::Relaxed) {
+        // Wake for the next registration expiry, and at least every 200 ms to see a stop request.
+        let now = Instant::now();
+        let wait = gk
+            .poll_timeout()
+            .map_or(Duration::from_millis(200), |t| {
+                t.saturating_duration_since(now)
+            })
+            .clamp(Duration::from_millis(1), Duration::from_millis(200));
+        socket.set_read_timeout(Some(wait))?;
+        match socket.recv_from(&mut buf) {
+            Ok((n, from)) => {
+                requests += 1;
+                match decode_request(&buf[..n]) {
+                    Ok(Incoming::Request(r)) => gk.handle_request(Instant::now(), from, r),
+                    Ok(Incoming::Ignored(kind)) => {
+                        ignored += 1;
+                        tracing::debug!(%from, kind, "not a request for a gatekeeper");
+                    }
+                    Err(e) => {
+                        undecodable += 1;
+                        tracing::debug!(%from, "dropped: {e}");
+                    }
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => tracing::debug!("RAS receive: {e}"),
+        }
+        let now = Instant::now();
+        if gk.poll_timeout().is_some_and(|t| t <= now) {
+            gk.handle_timeout(now);
+        }
+        while let Some(out) = gk.poll_output() {
+            match out {
+                Output::Reply { to, reply } => match encode_reply(&reply) {
+                    Ok(bytes) => {
+                        if let Err(e) = socket.send_to(&bytes, to) {
+                            tracing::debug!(%to, "RAS send: {e}");
+                        }
+                    }
+                    Err(e) => tracing::error!("cannot encode {reply:?}: {e}"),
+                },
+                Output::Witness { kind, fields } => {
+                    if let Err(e) = log.append(kind, fields) {
+                        tracing::error!("witness log: {e}");
+                    }
+                }
+            }
+        }
+    }
+    let s = gk.stats();
+    tracing::info!(
+        requests,
+        undecodable,
+        ignored,
+        registered = s.registered,
+        admitted = s.admitted,
+        rejected = s.rejected,
+        released = s.released,
+        "shutting down"
+    );
+    drop(log);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// SO_RCVBUF, best effort (the kernel caps it at net.core.rmem_max).
+fn set_receive_buffer(socket: &UdpSocket, bytes: usize) {
+    use std::os::fd::AsRawFd;
+    let value = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    // SAFETY: setsockopt on our own open socket, with a pointer to a live c_int and its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&value as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        tracing::debug!("SO_RCVBUF not set");
+    }
+}
+
+/// Sets `stop` on SIGINT or SIGTERM (a small runtime on its own thread waits for them).
+fn stop_on_signals(stop: Arc<AtomicBool>) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            rt.block_on(async {
+                let Ok(mut term) =
+                    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                else {
+                    return;
+                };
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                stop.store(true, Ordering::Relaxed);
+            });
+        })?;
+    Ok(())
+}
