@@ -586,6 +586,15 @@ impl Sipp {
 
     /// Like [`Sipp::run`] with a given media port (`-mp`), e.g. one a capture already watches.
     pub fn run_with_media(self, media_port: u16) -> SippRun {
+        self.start_with_media(media_port).finish()
+    }
+
+    /// Starts SIPp and returns at once; [`RunningSipp::finish`] waits for it (within the limit).
+    pub fn start(self) -> RunningSipp {
+        self.start_with_media(free_ports(4))
+    }
+
+    fn start_with_media(self, media_port: u16) -> RunningSipp {
         let port = free_port();
         let stf = self.dir.join(format!("sipp-{port}.csv"));
         let errors = self.dir.join(format!("sipp-{port}-errors.log"));
@@ -618,13 +627,39 @@ impl Sipp {
             let _ = err.read_to_end(&mut s);
             s
         });
-        let status = guard.wait_or_kill(self.limit);
-        let stdout = text(&t_out.join().unwrap());
-        let stderr = text(&t_err.join().unwrap());
-        let csv = std::fs::read_to_string(&stf).unwrap_or_else(|e| {
+        RunningSipp {
+            guard,
+            t_out,
+            t_err,
+            stf,
+            errors,
+            media_port,
+            limit: self.limit,
+        }
+    }
+}
+
+/// A SIPp run in progress ([`Sipp::start`]); killed if dropped unfinished.
+pub struct RunningSipp {
+    guard: Guard,
+    t_out: std::thread::JoinHandle<Vec<u8>>,
+    t_err: std::thread::JoinHandle<Vec<u8>>,
+    stf: PathBuf,
+    errors: PathBuf,
+    media_port: u16,
+    limit: Duration,
+}
+
+impl RunningSipp {
+    /// Waits for SIPp to end (killed after the limit) and reads its final statistics.
+    pub fn finish(mut self) -> SippRun {
+        let status = self.guard.wait_or_kill(self.limit);
+        let stdout = text(&self.t_out.join().unwrap());
+        let stderr = text(&self.t_err.join().unwrap());
+        let csv = std::fs::read_to_string(&self.stf).unwrap_or_else(|e| {
             panic!(
                 "SIPp wrote no statistics ({}: {e}); exit {status}\nstderr: {stderr}",
-                stf.display()
+                self.stf.display()
             )
         });
         let stats = parse_stat_csv(&csv);
@@ -643,8 +678,8 @@ impl Sipp {
             stats,
             stdout,
             stderr,
-            errors: std::fs::read_to_string(&errors).unwrap_or_default(),
-            media_port,
+            errors: std::fs::read_to_string(&self.errors).unwrap_or_default(),
+            media_port: self.media_port,
         }
     }
 }

@@ -167,3 +167,36 @@ fn calls_authenticate_with_digest() {
     server.stop();
     verify_witness(&witness_dir);
 }
+
+/// SIGTERM while calls are up: the daemon still exits 0, and the witness log accounts for every call it bridged
+/// (each ended call is `call-released`, including those the shutdown ended).
+#[test]
+fn shutdown_with_calls_up_releases_them_in_the_witness_log() {
+    if !have("sipp", "sip-tester") {
+        return;
+    }
+    if Target::from_env() != Target::Council {
+        eprintln!("the witness log is council serve's: this test is for council serve only");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), &[]);
+    // Three calls held for a minute: still up when the daemon is told to stop.
+    let sipp = Sipp::uac(dir.path(), server.sip, 3, 10, 60_000)
+        .limit(Duration::from_secs(90))
+        .start();
+    let bridged = server.await_witness("call-bridged", 3, Duration::from_secs(15));
+    assert_eq!(bridged, 3, "call-bridged entries before the shutdown");
+    let log = server.witness_log();
+    let witness_dir = server.witness_dir.clone();
+    server.stop();
+    drop(sipp);
+    let released = witness_count(&log, "call-released");
+    assert_eq!(
+        released,
+        3,
+        "calls bridged but never released in {}",
+        log.display()
+    );
+    verify_witness(&witness_dir);
+}
