@@ -19,10 +19,17 @@ PACKAGES=(
     # tests: python3 (independent hash cross-checks), flock(1) (util-linux), bcg729 (the G.729 interop test and
     # benchmark link it; the product never does)
     libbcg729-dev
+    # SIP end-to-end tests (tests/e2e/sip*.rs, baresip_echo.rs, leaks_after_1000_calls.rs): SIPp 3.6.1, the load
+    # generator and scripted caller (`sipp`: 500 calls at 100/s, rtp_stream PCMU) and the SIP setup-rate benchmark
+    sip-tester
+    # baresip 1.0, a real SIP user agent run headless (ausine tone source, sndfile recording, ctrl_tcp control) to
+    # call council serve and check its own tone comes back
+    baresip-core
     python3
     util-linux
     # tests: tshark's dissectors are the proof that our H.225.0 RAS, Q.931 and H.245 bytes are valid (required when
-    # CI=true); the debconf answer below keeps its install non-interactive
+    # CI=true), and it captures loopback (as root) for the SIP RTP echo test; the debconf answer below keeps its
+    # install non-interactive
     tshark
     # tests: SIPp (sip-tester) as caller and callee of council serve/call
     sip-tester

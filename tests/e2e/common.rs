@@ -98,3 +98,5 @@ pub fn free_udp_port() -> u16 {
         .unwrap()
         .port()
 }
+
+pub mod sip;
