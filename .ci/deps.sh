@@ -31,8 +31,6 @@ PACKAGES=(
     # CI=true), and it captures loopback (as root) for the SIP RTP echo test; the debconf answer below keeps its
     # install non-interactive
     tshark
-    # tests: SIPp (sip-tester) as caller and callee of council serve/call
-    sip-tester
 )
 
 # .ci/run and tests/run.sh both call this; once per run is enough.
