@@ -261,10 +261,17 @@ fn ptime_of(session: &Session, m: &Media) -> u32 {
             .filter(|p| p.is_finite() && *p >= 1.0 && *p <= 1000.0)
             .map(|p| p.round() as u32)
     };
-    from(&m.attributes)
+    // Packets of whole 10 ms frames (G.729's frame; G.711 packs any multiple), 10 to 200 ms: an odd or extreme
+    // ptime is honoured as nearly as those allow.
+    let ms = from(&m.attributes)
         .or_else(|| from(&session.attributes))
-        .unwrap_or(DEFAULT_PTIME_MS)
+        .unwrap_or(DEFAULT_PTIME_MS);
+    (ms.div_ceil(10) * 10).clamp(MIN_PTIME_MS, MAX_PTIME_MS)
 }
+
+/// The packet times we send with, at least and at most.
+pub const MIN_PTIME_MS: u32 = 10;
+pub const MAX_PTIME_MS: u32 = 200;
 
 /// The address the peer receives this stream on; `Ok(None)` for the hold address 0.0.0.0 (or ::).
 fn address_of(session: &Session, m: &Media) -> Result<Option<IpAddr>, SdpError> {

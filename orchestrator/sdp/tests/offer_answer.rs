@@ -135,6 +135,27 @@ fn hold_and_resume() {
 }
 
 #[test]
+fn odd_and_extreme_ptimes_become_whole_frames() {
+    for (asked, used) in [
+        ("5", 10),
+        ("25", 30),
+        ("1000", 200),
+        ("20.4", 20),
+        ("nonsense", 20),
+    ] {
+        let body = SIPP.replace(
+            "a=rtpmap:0 PCMU/8000\r\n",
+            &format!("a=rtpmap:0 PCMU/8000\r\na=ptime:{asked}\r\n"),
+        );
+        assert_eq!(
+            answer(body.as_bytes(), &local(), V1).unwrap().1.ptime_ms,
+            used,
+            "ptime {asked}"
+        );
+    }
+}
+
+#[test]
 fn our_offer() {
     let sdp = offer(&local(), V1);
     let l = lines(&sdp);

@@ -245,6 +245,8 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
         key: key_path.exists().then(|| key_path.clone()),
     };
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    // Made once, so a signal that arrives while the loop is busy is not missed.
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
 
     // `council call`: place the call now, end it after its time.
     let mut hang_up_at: Option<(Instant, ua::CallNo)> = None;
@@ -304,7 +306,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                 }
                 ua.handle(Input::Timeout(now));
             }
-            _ = tokio::signal::ctrl_c() => break,
+            _ = interrupt.recv() => break,
             _ = terminate.recv() => break,
         }
         while let Some(out) = ua.poll_output() {
@@ -345,7 +347,14 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                     // Off the core task: a pipeline takes milliseconds to start.
                     tokio::task::spawn_blocking(move || {
                         let now = Instant::now();
-                        match EchoSession::start(&spec) {
+                        // A panic in GStreamer glue must not leave the call waiting for an answer forever.
+                        let started = std::panic::catch_unwind(|| EchoSession::start(&spec))
+                            .unwrap_or_else(|_| {
+                                Err(council_media::Error::Start(
+                                    "the media session panicked".into(),
+                                ))
+                            });
+                        match started {
                             Ok(session) => {
                                 let ended = tx.clone();
                                 session.watch(move |why| {

@@ -277,10 +277,12 @@ impl Ua {
 
     /// The next instant `handle(Input::Timeout)` is due.
     pub fn poll_timeout(&mut self) -> Option<Instant> {
-        let calls = self
-            .calls
-            .values()
-            .filter_map(|c| c.retransmit.map(|(at, _, _)| at));
+        let deadline = 64 * self.config.timers.t1;
+        let calls = self.calls.values().filter_map(|c| {
+            c.retransmit
+                .map(|(at, _, _)| at)
+                .or_else(|| (c.state == CallState::Starting).then(|| c.started + deadline))
+        });
         let mut next = calls.min();
         let mut earliest = |t: Instant| next = Some(next.map_or(t, |n: Instant| n.min(t)));
         for (_, s) in self.servers.values_mut() {
@@ -430,7 +432,8 @@ impl Ua {
     }
 
     fn dialog_of(&self, req: &Request) -> Option<CallNo> {
-        let remote_tag = req.core.from.tag()?;
+        // An RFC 2543 caller sends no From tag: its dialog is known by the Call-ID alone.
+        let remote_tag = req.core.from.tag().unwrap_or_default();
         self.dialogs
             .get(&(req.core.call_id.clone(), remote_tag.to_owned()))
             .copied()
@@ -512,8 +515,26 @@ impl Ua {
                 None
             }
             AuthResult::Forbidden { user } => {
-                // Through the gates, so the refusal is witnessed like any other.
-                Some((Verified::Unauthenticated, user))
+                // Wrong credentials end here, whatever the roster says (its exemption is for callers that
+                // present none, never for ones that fail), witnessed as the identity gate's refusal.
+                self.stats.rejected += 1;
+                let fields = object(json!({
+                    "call": req.core.call_id,
+                    "endpoint": user,
+                    "aliases": [user],
+                    "protocol": "sip",
+                    "role": Role::Expert.as_str(),
+                    "verified": Verified::Unauthenticated.as_str(),
+                    "gate": council_gates::Gate::Identity.name(),
+                    "reason": council_gates::Reason::NotAuthenticated.code(),
+                    "detail": "wrong digest credentials",
+                }));
+                self.out.push_back(Output::Witness(
+                    council_witness::kind::CALL_REJECTED,
+                    fields,
+                ));
+                self.reply(peer, req, 403, "Forbidden", &tag, &[]);
+                None
             }
             AuthResult::BadRequest(e) => {
                 let reason = format!("Bad Authorization: {e}");
@@ -600,6 +621,13 @@ impl Ua {
             return;
         }
         self.stats.invites += 1;
+        // §8.2.2.2: the same Call-ID from another From tag is a merged request (a fork that came back, or a
+        // caller reusing a Call-ID); one call per Call-ID keeps the gates' accounting per call.
+        if self.calls.values().any(|c| c.call_id == req.core.call_id) {
+            let tag = self.token();
+            self.reply(peer, &req, 482, "Loop Detected", &tag, &[]);
+            return;
+        }
         if !self.admit_rate(now, peer.addr.ip()) {
             self.stats.rate_limited += 1;
             let tag = self.token();
@@ -770,17 +798,19 @@ impl Ua {
         }
     }
 
-    fn media_failed(&mut self, _now: Instant, no: CallNo, why: &str) {
-        let Some(call) = self.calls.remove(&no) else {
+    fn media_failed(&mut self, now: Instant, no: CallNo, why: &str) {
+        tracing::warn!(call = no, "media failed: {why}");
+        let Some(uac) = self.calls.get(&no).map(|c| c.uac) else {
             return;
         };
-        if let Some(endpoint) = &call.gate_endpoint {
-            self.gates.release(&call.call_id, endpoint);
+        if uac {
+            // A call we placed, already answered: end it with a BYE.
+            return self.hang_up(now, no, "media-failed");
         }
-        self.dialogs
-            .remove(&(call.call_id.clone(), call.remote_tag.clone()));
+        let Some(call) = self.end(no, "media-failed", now) else {
+            return;
+        };
         self.stats.rejected += 1;
-        tracing::warn!(call = %call.call_id, "media failed: {why}");
         let warning = format!("399 council \"media: {}\"", why.replace('"', "'"));
         self.reply(
             call.peer,
@@ -1308,6 +1338,18 @@ impl Ua {
     }
 
     fn timeout(&mut self, now: Instant) {
+        // A call whose media never came up (no event from the run loop) is refused after 64·T1, so it does not
+        // hold its gate leg forever.
+        let deadline = 64 * self.config.timers.t1;
+        let stuck: Vec<CallNo> = self
+            .calls
+            .values()
+            .filter(|c| c.state == CallState::Starting && now.duration_since(c.started) >= deadline)
+            .map(|c| c.no)
+            .collect();
+        for no in stuck {
+            self.media_failed(now, no, "no media session in time");
+        }
         let placing: Vec<CallNo> = self.outgoing.keys().copied().collect();
         for no in placing {
             let Some(mut o) = self.outgoing.remove(&no) else {
