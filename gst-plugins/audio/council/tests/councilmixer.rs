@@ -636,3 +636,90 @@ fn a_flushing_seek_while_paused_flushes_the_legs_too() {
     );
     pipeline.set_state(gst::State::Null).unwrap();
 }
+
+/// Records which thread pushed each buffer through `pad`.
+fn record_threads(pad: &gst::Pad) -> Arc<Mutex<Vec<std::thread::ThreadId>>> {
+    let threads = Arc::new(Mutex::new(Vec::new()));
+    let t = Arc::clone(&threads);
+    pad.add_probe(gst::PadProbeType::BUFFER, move |_, _| {
+        t.lock().unwrap().push(std::thread::current().id());
+        gst::PadProbeReturn::Ok
+    });
+    threads
+}
+
+/// `output-mode=auto` (the default) with the legs' sinks straight on the `src_%u` pads (no queue, async,
+/// syncing): each leg prerolls from a thread of its own, then one shared output thread pushes every leg; pausing
+/// while it sits in a sink's clock wait hands the legs back to their own threads for the new preroll (else the
+/// pause would never complete), and playing again goes on to the end.
+#[test]
+fn auto_output_mode_prerolls_from_leg_threads_then_pushes_from_one_thread() {
+    init();
+    let pipeline = gst::parse::launch(
+        "councilmixer name=m ! fakesink name=mix sync=true \
+         audiotestsrc num-buffers=60 samplesperbuffer=160 freq=300 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_0 \
+         audiotestsrc num-buffers=60 samplesperbuffer=160 freq=500 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_1 \
+         m.src_0 ! fakesink sync=true m.src_1 ! fakesink sync=true",
+    )
+    .unwrap()
+    .downcast::<gst::Pipeline>()
+    .unwrap();
+    let m = pipeline.by_name("m").unwrap();
+    let mode = m.property_value("output-mode");
+    let (_, mode) = gst::glib::EnumValue::from_value(&mode).expect("an enum property");
+    assert_eq!(mode.nick(), "auto", "the default output mode");
+    let mix = record_threads(&m.static_pad("src").unwrap());
+    let leg0 = record_threads(&m.static_pad("src_0").unwrap());
+    let leg1 = record_threads(&m.static_pad("src_1").unwrap());
+
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let p = pipeline.clone();
+    let (m0, l0) = (Arc::clone(&mix), Arc::clone(&leg0));
+    std::thread::spawn(move || {
+        let bus = p.bus().unwrap();
+        let wait_for = |n: usize| {
+            while l0.lock().unwrap().len() < n || m0.lock().unwrap().len() < n {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        };
+        p.set_state(gst::State::Playing).unwrap();
+        let (res, _, _) = p.state(gst::ClockTime::from_seconds(10));
+        res.unwrap();
+        wait_for(15);
+        // Pause while running: every leg's sink prerolls again.
+        p.set_state(gst::State::Paused).unwrap();
+        let (res, state, _) = p.state(gst::ClockTime::from_seconds(10));
+        done_tx.send(format!("paused: {res:?} {state:?}")).unwrap();
+        p.set_state(gst::State::Playing).unwrap();
+        let msg = bus.timed_pop_filtered(
+            gst::ClockTime::from_seconds(20),
+            &[gst::MessageType::Eos, gst::MessageType::Error],
+        );
+        done_tx
+            .send(format!("ended: {:?}", msg.map(|m| m.type_())))
+            .unwrap();
+    });
+    let timeout = std::time::Duration::from_secs(40);
+    let paused = done_rx.recv_timeout(timeout).expect("pausing hung");
+    assert_eq!(paused, "paused: Ok(Success) Paused");
+    let ended = done_rx.recv_timeout(timeout).expect("playing again hung");
+    assert_eq!(ended, "ended: Some(Eos)");
+    pipeline.set_state(gst::State::Null).unwrap();
+
+    let (mix, leg0, leg1) = (
+        mix.lock().unwrap().clone(),
+        leg0.lock().unwrap().clone(),
+        leg1.lock().unwrap().clone(),
+    );
+    assert_eq!(leg0.len(), mix.len());
+    assert_eq!(leg1.len(), mix.len());
+    // The first buffers went out from the legs' own threads (the mixing thread sat in the full mix's preroll).
+    assert_ne!(leg0[0], mix[0]);
+    assert_ne!(leg1[0], mix[0]);
+    assert_ne!(leg0[0], leg1[0]);
+    // Then one thread, not the mixing thread, pushed both legs.
+    let last = mix.len() - 1;
+    assert_eq!(leg0[last], leg1[last]);
+    assert_ne!(leg0[last], mix[last]);
+    assert_ne!(leg0[last], leg0[0]);
+}

@@ -118,6 +118,7 @@ static CAT: LazyLock<gst::DebugCategory> = LazyLock::new(|| {
 const PROP_LEVEL_INTERVAL: &str = "level-interval";
 const PROP_SPEAKER_THRESHOLD: &str = "speaker-threshold";
 const PROP_OUTPUT_THREADS: &str = "output-threads";
+const PROP_OUTPUT_MODE: &str = "output-mode";
 const PROP_GAIN: &str = "gain";
 const PROP_MUTE: &str = "mute";
 const PROP_DEAF: &str = "deaf";
@@ -125,7 +126,27 @@ const PROP_DEAF: &str = "deaf";
 const DEFAULT_LEVEL_INTERVAL: u64 = 200_000_000;
 const DEFAULT_SPEAKER_THRESHOLD: f64 = -40.0;
 const DEFAULT_GAIN: f64 = 1.0;
-const DEFAULT_OUTPUT_THREADS: bool = true;
+const DEFAULT_OUTPUT_MODE: OutputMode = OutputMode::Auto;
+
+/// How the `src_%u` pads are pushed (property `output-mode`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
+#[enum_type(name = "GstCouncilMixerOutputMode")]
+pub enum OutputMode {
+    /// A thread per `src_%u` while its leg may preroll (before PLAYING, after a flush, while the pipeline
+    /// changes state); the mixing thread itself once the leg has taken a buffer in a steady PLAYING pipeline.
+    #[default]
+    #[enum_value(
+        name = "Auto: a thread per src_%u until its leg plays, then the mixing thread",
+        nick = "auto"
+    )]
+    Auto,
+    /// Always a thread per `src_%u` (like `tee ! queue`): a slow leg never holds up the mixer.
+    #[enum_value(name = "Threads: always a thread per src_%u", nick = "threads")]
+    Threads,
+    /// Always the mixing thread: each `src_%u` then needs a `queue` or an `async=false` sink behind it.
+    #[enum_value(name = "Direct: always the mixing thread", nick = "direct")]
+    Direct,
+}
 
 /// Buffers a `src_%u` pad's queue holds (with `output-threads`) before the mixer waits for that leg (not live) or
 /// drops its oldest buffer (live).
@@ -262,7 +283,7 @@ impl AudioAggregatorPadImpl for CouncilMixerPad {}
 struct Settings {
     level_interval: u64,
     speaker_threshold: f64,
-    output_threads: bool,
+    output_mode: OutputMode,
 }
 
 impl Default for Settings {
@@ -270,7 +291,7 @@ impl Default for Settings {
         Self {
             level_interval: DEFAULT_LEVEL_INTERVAL,
             speaker_threshold: DEFAULT_SPEAKER_THRESHOLD,
-            output_threads: DEFAULT_OUTPUT_THREADS,
+            output_mode: DEFAULT_OUTPUT_MODE,
         }
     }
 }
@@ -290,7 +311,7 @@ struct Participant {
     sink: super::CouncilMixerPad,
     src: gst::Pad,
     sent: Sent,
-    /// Feeds the `src_%u` pad's own thread (with `output-threads`).
+    /// Feeds the `src_%u` pad's own thread (see `output-mode`).
     out: Arc<OutQueue>,
 }
 
@@ -306,6 +327,12 @@ struct OutState {
     buffers: usize,
     /// Set while the pad is inactive: nothing is queued, the thread stops.
     flushing: bool,
+    /// `output-mode=auto`: the leg's thread pushed a buffer that its downstream took while the element was
+    /// PLAYING (so it is not prerolling), and nothing is queued since: the shared output thread may push it.
+    direct: bool,
+    /// Jobs of this leg given to the shared output thread and not pushed yet: the leg's own thread waits for
+    /// them (they are older than anything in `items`).
+    in_shared: usize,
 }
 
 /// A bounded queue from the mixing thread to a `src_%u` pad's thread (an internal `queue`, as after a `tee`).
@@ -354,7 +381,9 @@ impl OutQueue {
             if st.flushing {
                 return None;
             }
-            if let Some(item) = st.items.pop_front() {
+            if st.in_shared == 0
+                && let Some(item) = st.items.pop_front()
+            {
                 if matches!(item, Item::Buffer(_)) {
                     st.buffers -= 1;
                 }
@@ -365,14 +394,227 @@ impl OutQueue {
         }
     }
 
+    /// A job of this leg is given to the shared output thread.
+    fn shared_taken(&self) {
+        self.state.lock().unwrap().in_shared += 1;
+    }
+
+    /// A job of this leg left the shared output thread: pushed, dropped, or (`items` not empty) given back to
+    /// the leg's own thread, ahead of what it has queued.
+    fn shared_done(&self, items: Vec<Item>) {
+        let mut st = self.state.lock().unwrap();
+        st.in_shared = st.in_shared.saturating_sub(1);
+        if !st.flushing {
+            for item in items.into_iter().rev() {
+                if matches!(item, Item::Buffer(_)) {
+                    st.buffers += 1;
+                }
+                st.items.push_front(item);
+            }
+        }
+        // Wake the leg's thread only if it has work now (this runs once per leg and output buffer).
+        if st.in_shared == 0 && !st.items.is_empty() {
+            self.cond.notify_all();
+        }
+    }
+
+    /// `output-mode=auto`: whether the mixing thread may push this leg itself. `steady` false (the pipeline is
+    /// not steadily PLAYING) hands the leg back to its thread until it has played again.
+    fn take_direct(&self, steady: bool) -> bool {
+        let mut st = self.state.lock().unwrap();
+        if !steady {
+            st.direct = false;
+        }
+        st.direct && st.items.is_empty() && !st.flushing
+    }
+
+    /// Called by the leg's thread after its downstream took a buffer in PLAYING: if nothing else is queued, the
+    /// mixing thread pushes from now on (see [`OutQueue::take_direct`]).
+    fn leg_plays(&self) -> bool {
+        let mut st = self.state.lock().unwrap();
+        if st.items.is_empty() && st.in_shared == 0 && !st.flushing {
+            st.direct = true;
+        }
+        st.direct
+    }
+
     fn set_flushing(&self, flushing: bool) {
         let mut st = self.state.lock().unwrap();
         st.flushing = flushing;
+        // A flushed leg prerolls again: back to its own thread.
+        st.direct = false;
         if flushing {
             st.items.clear();
             st.buffers = 0;
         }
         self.cond.notify_all();
+    }
+}
+
+/// One leg's items for one output buffer, for the shared output thread.
+struct Job {
+    src: gst::Pad,
+    out: Arc<OutQueue>,
+    items: Vec<Item>,
+}
+
+#[derive(Default)]
+struct SharedState {
+    jobs: VecDeque<Job>,
+    /// The thread waits for jobs (it is woken only then).
+    idle: bool,
+    /// The mixer waits for room (it is woken only then).
+    full: bool,
+    /// The thread is to leave.
+    stop: bool,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// `output-mode=auto`: one thread that pushes, in turn, every leg that plays. It is woken once per output buffer
+/// instead of once per leg, and the mixing thread never waits in a leg's sink: when the pipeline leaves PLAYING
+/// while this thread sits in a sink (which then prerolls on that buffer), the mixer gives the jobs not pushed yet
+/// back to the legs' own threads, which preroll the other sinks.
+#[derive(Default)]
+struct SharedOut {
+    state: Mutex<SharedState>,
+    cond: Condvar,
+}
+
+impl SharedOut {
+    /// Hands `jobs` (one output buffer's) to the thread, starting it if needed. Beyond [`MAX_QUEUED_BUFFERS`]
+    /// output buffers queued, drops the oldest (`leaky()`, live) or waits (not live).
+    fn submit(self: &Arc<Self>, jobs: Vec<Job>, leaky: &dyn Fn() -> bool) {
+        if jobs.is_empty() {
+            return;
+        }
+        let limit = MAX_QUEUED_BUFFERS * jobs.len();
+        for job in &jobs {
+            job.out.shared_taken();
+        }
+        let mut st = self.state.lock().unwrap();
+        if st.jobs.len() + jobs.len() > limit {
+            // Asked without the lock: it takes the aggregator's.
+            drop(st);
+            let leaky = leaky();
+            st = self.state.lock().unwrap();
+            while !st.stop && !st.jobs.is_empty() && st.jobs.len() + jobs.len() > limit {
+                if leaky {
+                    let excess = (st.jobs.len() + jobs.len() - limit).min(st.jobs.len());
+                    let dropped: Vec<Job> = st.jobs.drain(..excess).collect();
+                    drop(st);
+                    gst::warning!(
+                        CAT,
+                        "Legs not keeping up: dropped {} buffer(s)",
+                        dropped.len()
+                    );
+                    for job in dropped {
+                        job.out.shared_done(Vec::new());
+                    }
+                    st = self.state.lock().unwrap();
+                } else {
+                    st.full = true;
+                    st = self.cond.wait(st).unwrap();
+                }
+            }
+        }
+        if st.stop {
+            drop(st);
+            for job in jobs {
+                job.out.shared_done(Vec::new());
+            }
+            return;
+        }
+        st.jobs.extend(jobs);
+        if st.thread.is_none() {
+            let this = Arc::clone(self);
+            match std::thread::Builder::new()
+                .name("councilmixer-out".into())
+                .spawn(move || this.run())
+            {
+                Ok(handle) => st.thread = Some(handle),
+                Err(err) => {
+                    gst::error!(CAT, "Could not start the output thread: {}", err);
+                    let jobs: Vec<Job> = st.jobs.drain(..).collect();
+                    drop(st);
+                    for job in jobs {
+                        job.out.shared_done(job.items);
+                    }
+                    return;
+                }
+            }
+        }
+        if st.idle {
+            self.cond.notify_all();
+        }
+    }
+
+    fn run(&self) {
+        loop {
+            let job = {
+                let mut st = self.state.lock().unwrap();
+                loop {
+                    if st.stop {
+                        return;
+                    }
+                    if let Some(job) = st.jobs.pop_front() {
+                        st.idle = false;
+                        if std::mem::take(&mut st.full) {
+                            // Room for the mixer.
+                            self.cond.notify_all();
+                        }
+                        break job;
+                    }
+                    st.idle = true;
+                    st = self.cond.wait(st).unwrap();
+                }
+            };
+            for item in job.items {
+                push_item(&job.src, item);
+            }
+            job.out.shared_done(Vec::new());
+        }
+    }
+
+    /// Gives every job not pushed yet back to its leg's own thread (the pipeline is leaving PLAYING).
+    fn reclaim(&self) {
+        let jobs: Vec<Job> = self.state.lock().unwrap().jobs.drain(..).collect();
+        self.cond.notify_all();
+        // Latest first: each leg's earlier jobs end up at the front of its queue.
+        for job in jobs.into_iter().rev() {
+            job.out.shared_done(job.items);
+        }
+    }
+
+    /// Drops the jobs of the leg `out` (flushing), or of every leg (`None`).
+    fn drop_jobs(&self, out: Option<&Arc<OutQueue>>) {
+        let dropped: Vec<Job> = {
+            let mut st = self.state.lock().unwrap();
+            let (gone, kept): (Vec<Job>, Vec<Job>) = st
+                .jobs
+                .drain(..)
+                .partition(|j| out.is_none_or(|o| Arc::ptr_eq(o, &j.out)));
+            st.jobs.extend(kept);
+            gone
+        };
+        self.cond.notify_all();
+        for job in dropped {
+            job.out.shared_done(Vec::new());
+        }
+    }
+
+    /// Stops the thread (after the legs' pads were deactivated, so it cannot be stuck in a push).
+    fn stop(&self) {
+        let handle = {
+            let mut st = self.state.lock().unwrap();
+            st.stop = true;
+            st.thread.take()
+        };
+        self.cond.notify_all();
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+        self.drop_jobs(None);
+        self.state.lock().unwrap().stop = false;
     }
 }
 
@@ -422,6 +664,10 @@ pub struct CouncilMixer {
     caps: Mutex<Option<gst::Caps>>,
     /// Group of the `src_%u` streams, per run.
     group_id: Mutex<Option<gst::GroupId>>,
+    /// The element is PLAYING (see `output-mode`).
+    playing: std::sync::atomic::AtomicBool,
+    /// Pushes the legs that play (`output-mode=auto`).
+    shared: Arc<SharedOut>,
 }
 
 /// A participant as seen by one output buffer.
@@ -435,34 +681,7 @@ struct Row {
 struct Push {
     src: gst::Pad,
     out: Arc<OutQueue>,
-    events: Vec<gst::Event>,
-    buffer: gst::Buffer,
-}
-
-impl Push {
-    /// Queues for the pad's thread (dropping the oldest buffer if it is full and `leaky`), or pushes right here.
-    fn run(self, threaded: bool, leaky: bool) {
-        let items = self
-            .events
-            .into_iter()
-            .map(Item::Event)
-            .chain(std::iter::once(Item::Buffer(self.buffer)));
-        if threaded {
-            let dropped = self.out.enqueue(items, leaky);
-            if dropped > 0 {
-                gst::warning!(
-                    CAT,
-                    obj = self.src,
-                    "Leg not keeping up: dropped {} buffer(s)",
-                    dropped
-                );
-            }
-        } else {
-            for item in items {
-                push_item(&self.src, item);
-            }
-        }
-    }
+    items: Vec<Item>,
 }
 
 impl CouncilMixer {
@@ -683,13 +902,7 @@ impl CouncilMixer {
         // Participants first, then the full mix: the sink behind `src` may block in preroll on its first buffer,
         // so it must come last (see the module doc on `output-threads`).
         let pushes = self.pending_pushes(outputs);
-        let threaded = self.settings.lock().unwrap().output_threads;
-        // Live (the aggregator reports a latency only then): a leg that does not keep up loses its oldest
-        // buffers instead of holding up everybody. Not live: the mixer waits for it, like a queue.
-        let leaky = self.obj().latency().is_some();
-        for push in pushes {
-            push.run(threaded, leaky);
-        }
+        self.route(pushes);
         let ret = self.parent_finish_buffer(buffer);
 
         if let Some(message) = message {
@@ -831,8 +1044,11 @@ impl CouncilMixer {
             pushes.push(Push {
                 src: p.src.clone(),
                 out: Arc::clone(&p.out),
-                events,
-                buffer,
+                items: events
+                    .into_iter()
+                    .map(Item::Event)
+                    .chain(std::iter::once(Item::Buffer(buffer)))
+                    .collect(),
             });
         }
         pushes
@@ -850,8 +1066,7 @@ impl CouncilMixer {
 
     /// Sends EOS on every `src_%u` that has not had it.
     fn eos_participants(&self) {
-        let threaded = self.settings.lock().unwrap().output_threads;
-        let srcs: Vec<(gst::Pad, Arc<OutQueue>)> = self
+        let pushes: Vec<Push> = self
             .participants
             .lock()
             .unwrap()
@@ -859,21 +1074,79 @@ impl CouncilMixer {
             .filter(|p| !p.sent.eos && p.sent.stream_start)
             .map(|p| {
                 p.sent.eos = true;
-                (p.src.clone(), Arc::clone(&p.out))
+                gst::debug!(CAT, obj = p.src, "EOS");
+                Push {
+                    src: p.src.clone(),
+                    out: Arc::clone(&p.out),
+                    items: vec![Item::Event(gst::event::Eos::new())],
+                }
             })
             .collect();
-        for (src, out) in srcs {
-            gst::debug!(CAT, obj = src, "EOS");
-            let eos = Item::Event(gst::event::Eos::new());
-            if threaded {
-                out.enqueue([eos], false);
-            } else {
-                push_item(&src, eos);
-            }
-        }
+        self.route(pushes);
     }
 
-    /// (De)activation of a `src_%u` pad: starts or stops its thread (with `output-threads`).
+    /// Sends each leg its items, as `output-mode` says: queued for the leg's own thread, pushed right here, or
+    /// (`auto`, legs that play in a steady PLAYING pipeline) given to the shared output thread.
+    fn route(&self, pushes: Vec<Push>) {
+        let mode = self.settings.lock().unwrap().output_mode;
+        // Live (the aggregator reports a latency only then): a leg that does not keep up loses its oldest
+        // buffers instead of holding up everybody. Not live: the mixer waits for it, like a queue. Asked only
+        // when a queue is full: it takes the aggregator's lock, which every arriving input buffer takes too.
+        let live = std::cell::OnceCell::new();
+        let leaky = || *live.get_or_init(|| self.obj().latency().is_some());
+        let steady = mode == OutputMode::Auto && self.steady();
+        if mode == OutputMode::Auto && !steady {
+            // Leaving PLAYING (or not there yet): what the shared thread has not pushed goes back to the legs'
+            // own threads, ahead of the new items, so that every leg's sink can preroll.
+            self.shared.reclaim();
+        }
+        let mut jobs = Vec::new();
+        for push in pushes {
+            let threaded = match mode {
+                OutputMode::Threads => true,
+                OutputMode::Direct => {
+                    for item in push.items {
+                        push_item(&push.src, item);
+                    }
+                    continue;
+                }
+                OutputMode::Auto => !push.out.take_direct(steady),
+            };
+            if threaded {
+                let dropped = push.out.enqueue(push.items, leaky());
+                if dropped > 0 {
+                    gst::warning!(
+                        CAT,
+                        obj = push.src,
+                        "Leg not keeping up: dropped {} buffer(s)",
+                        dropped
+                    );
+                }
+            } else {
+                jobs.push(Job {
+                    src: push.src,
+                    out: push.out,
+                    items: push.items,
+                });
+            }
+        }
+        self.shared.submit(jobs, &leaky);
+    }
+
+    /// Whether the mixing thread may push the legs that play (`output-mode=auto`): the element is PLAYING, and
+    /// so is its top-level bin with no state change under way (then no sink behind a leg is prerolling).
+    fn steady(&self) -> bool {
+        if !self.playing.load(Ordering::Acquire) {
+            return false;
+        }
+        let mut top: gst::Element = self.obj().clone().upcast();
+        while let Some(parent) = top.parent().and_downcast::<gst::Element>() {
+            top = parent;
+        }
+        top.current_state() == gst::State::Playing && top.pending_state() == gst::State::VoidPending
+    }
+
+    /// (De)activation of a `src_%u` pad: starts or stops its thread (unless `output-mode=direct`).
     fn src_n_activate(
         &self,
         pad: &gst::Pad,
@@ -882,21 +1155,42 @@ impl CouncilMixer {
     ) -> Result<(), gst::LoggableError> {
         if !active {
             out.set_flushing(true);
+            self.shared.drop_jobs(Some(out));
             // Joins the thread, which sees the flushing flag and leaves.
             return pad.stop_task().map_err(|err| {
                 gst::loggable_error!(CAT, "Could not stop {}: {}", pad.name(), err)
             });
         }
         out.set_flushing(false);
-        if !self.settings.lock().unwrap().output_threads {
+        let mode = self.settings.lock().unwrap().output_mode;
+        if mode == OutputMode::Direct {
             return Ok(());
         }
         let out = Arc::clone(out);
         let weak = pad.downgrade();
+        let mixer = self.obj().downgrade();
         pad.start_task(move || {
             let Some(pad) = weak.upgrade() else { return };
             match out.dequeue() {
-                Some(item) => push_item(&pad, item),
+                Some(item) => {
+                    let buffer = matches!(item, Item::Buffer(_));
+                    push_item(&pad, item);
+                    // The leg took a buffer while PLAYING: it does not preroll (any more), the mixing thread
+                    // can push it from now on.
+                    if buffer
+                        && mode == OutputMode::Auto
+                        && mixer
+                            .upgrade()
+                            .is_some_and(|m| m.imp().playing.load(Ordering::Acquire))
+                        && out.leg_plays()
+                    {
+                        gst::debug!(
+                            CAT,
+                            obj = pad,
+                            "Leg plays: pushed by the mixing thread from now on"
+                        );
+                    }
+                }
                 None => {
                     let _ = pad.pause_task();
                 }
@@ -974,14 +1268,23 @@ impl ObjectImpl for CouncilMixer {
                     .default_value(DEFAULT_SPEAKER_THRESHOLD)
                     .mutable_playing()
                     .build(),
+                glib::ParamSpecEnum::builder_with_default(PROP_OUTPUT_MODE, DEFAULT_OUTPUT_MODE)
+                    .nick("Output mode")
+                    .blurb(
+                        "Who pushes each src_%u: auto (default) = a thread of its own through a bounded queue \
+                         (like tee ! queue) while its leg may preroll, the mixing thread once the leg plays in a \
+                         steady PLAYING pipeline; threads = always its own thread; direct = always the mixing \
+                         thread (then each src_%u needs a queue or an async=false sink after it)",
+                    )
+                    .mutable_ready()
+                    .build(),
                 glib::ParamSpecBoolean::builder(PROP_OUTPUT_THREADS)
                     .nick("Output threads")
                     .blurb(
-                        "Push each src_%u from a thread of its own through a bounded queue (like tee ! queue). \
-                         Off: push every output from the mixing thread, which is cheaper but needs a queue or an \
-                         async=false sink after each src_%u",
+                        "Shorthand for output-mode: true = threads, false = direct; reads true unless \
+                         output-mode is direct",
                     )
-                    .default_value(DEFAULT_OUTPUT_THREADS)
+                    .default_value(true)
                     .mutable_ready()
                     .build(),
             ]
@@ -998,18 +1301,25 @@ impl ObjectImpl for CouncilMixer {
             PROP_SPEAKER_THRESHOLD => {
                 settings.speaker_threshold = value.get().expect("type checked upstream")
             }
-            PROP_OUTPUT_THREADS => {
+            PROP_OUTPUT_MODE | PROP_OUTPUT_THREADS => {
                 // Read when the src_N pads activate and on every buffer: it must not change mid-run (GStreamer
                 // does not enforce `mutable_ready`).
                 if self.obj().current_state() > gst::State::Ready {
                     gst::warning!(
                         CAT,
                         imp = self,
-                        "output-threads can only be changed in NULL or READY; ignored"
+                        "{} can only be changed in NULL or READY; ignored",
+                        pspec.name()
                     );
                     return;
                 }
-                settings.output_threads = value.get().expect("type checked upstream")
+                settings.output_mode = if pspec.name() == PROP_OUTPUT_MODE {
+                    value.get().expect("type checked upstream")
+                } else if value.get::<bool>().expect("type checked upstream") {
+                    OutputMode::Threads
+                } else {
+                    OutputMode::Direct
+                };
             }
             name => unimplemented!("property {name}"),
         }
@@ -1021,7 +1331,8 @@ impl ObjectImpl for CouncilMixer {
         match pspec.name() {
             PROP_LEVEL_INTERVAL => settings.level_interval.to_value(),
             PROP_SPEAKER_THRESHOLD => settings.speaker_threshold.to_value(),
-            PROP_OUTPUT_THREADS => settings.output_threads.to_value(),
+            PROP_OUTPUT_MODE => settings.output_mode.to_value(),
+            PROP_OUTPUT_THREADS => (settings.output_mode != OutputMode::Direct).to_value(),
             name => unimplemented!("property {name}"),
         }
     }
@@ -1127,6 +1438,27 @@ impl ElementImpl for CouncilMixer {
         Some(pad)
     }
 
+    fn change_state(
+        &self,
+        transition: gst::StateChange,
+    ) -> Result<gst::StateChangeSuccess, gst::StateChangeError> {
+        // Sinks behind the legs preroll again when the pipeline leaves PLAYING: the legs' threads push them.
+        if transition == gst::StateChange::PlayingToPaused {
+            self.playing.store(false, Ordering::Release);
+            self.shared.reclaim();
+        }
+        let ret = self.parent_change_state(transition);
+        match transition {
+            gst::StateChange::PausedToPlaying if ret.is_ok() => {
+                self.playing.store(true, Ordering::Release)
+            }
+            // The legs' pads are inactive now: the shared thread cannot be in a push any more.
+            gst::StateChange::PausedToReady => self.shared.stop(),
+            _ => (),
+        }
+        ret
+    }
+
     fn release_pad(&self, pad: &gst::Pad) {
         let Some(number) = pad_number(&pad.name()) else {
             return;
@@ -1196,6 +1528,7 @@ impl AggregatorImpl for CouncilMixer {
         {
             // Before the aggregator stops its own task (which waits for it): release a mixer blocked on a full leg
             // queue (not live), and legs whose sinks wait in preroll; the aggregator only flushes `src`.
+            self.shared.drop_jobs(None);
             for (src, out) in self.outputs() {
                 out.set_flushing(true);
                 src.push_event(gst::event::FlushStart::new());
