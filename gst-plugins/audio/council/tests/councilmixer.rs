@@ -489,6 +489,11 @@ fn live_timeout_gives_silence_for_a_late_participant() {
     expect(&mut hs[0], "src_0", 6, 20);
     expect(&mut hs[2], "src_2", 3, 20);
     expect(&mut hm, "src", 7, 20);
+    // Live: the latency is the application's (only a non-live mixer lets its pads queue more).
+    assert_eq!(
+        mixer.property::<gst::ClockTime>("latency"),
+        gst::ClockTime::from_mseconds(50)
+    );
 }
 
 #[test]
@@ -722,4 +727,45 @@ fn auto_output_mode_prerolls_from_leg_threads_then_pushes_from_one_thread() {
     assert_eq!(leg0[last], leg1[last]);
     assert_ne!(leg0[last], mix[last]);
     assert_ne!(leg0[last], leg0[0]);
+}
+
+/// Not live, the sink pads may queue a second (the base class's `latency`, which then has no timing meaning, is
+/// raised while running) so that sources hand over in batches; the application's value is back after the run.
+#[test]
+fn not_live_pads_queue_more_while_running() {
+    init();
+    let pipeline = gst::parse::launch(
+        "councilmixer name=m latency=0 ! fakesink async=false \
+         audiotestsrc num-buffers=50 samplesperbuffer=160 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_0 \
+         audiotestsrc num-buffers=50 samplesperbuffer=160 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_1 \
+         m.src_0 ! fakesink async=false m.src_1 ! fakesink async=false",
+    )
+    .unwrap()
+    .downcast::<gst::Pipeline>()
+    .unwrap();
+    let m = pipeline.by_name("m").unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = Arc::clone(&seen);
+    let weak = m.downgrade();
+    m.static_pad("src")
+        .unwrap()
+        .add_probe(gst::PadProbeType::BUFFER, move |_, _| {
+            if let Some(m) = weak.upgrade() {
+                s.lock()
+                    .unwrap()
+                    .push(m.property::<gst::ClockTime>("latency"));
+            }
+            gst::PadProbeReturn::Ok
+        });
+    run_to_eos(&pipeline);
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter().all(|l| *l == gst::ClockTime::from_seconds(1)),
+        "{seen:?}"
+    );
+    assert_eq!(
+        m.property::<gst::ClockTime>("latency"),
+        gst::ClockTime::ZERO
+    );
 }

@@ -152,6 +152,12 @@ pub enum OutputMode {
 /// drops its oldest buffer (live).
 const MAX_QUEUED_BUFFERS: usize = 50;
 
+/// How much each sink pad may queue when the mixer is not live (see [`CouncilMixer::adapt_queue`]).
+const NON_LIVE_QUEUE: gst::ClockTime = gst::ClockTime::from_mseconds(1000);
+
+/// Output buffers between two checks of whether the mixer is live.
+const LIVE_CHECK_INTERVAL: u64 = 64;
+
 /// Name of the level element message.
 const LEVELS_MESSAGE: &str = "council-levels";
 
@@ -668,6 +674,8 @@ pub struct CouncilMixer {
     playing: std::sync::atomic::AtomicBool,
     /// Pushes the legs that play (`output-mode=auto`).
     shared: Arc<SharedOut>,
+    /// The `latency` set by the application, while [`CouncilMixer::adapt_queue`] has raised it (not live).
+    queue_raised: Mutex<Option<gst::ClockTime>>,
 }
 
 /// A participant as seen by one output buffer.
@@ -800,6 +808,9 @@ impl CouncilMixer {
     /// Mixes, pushes the full mix on `src` and each participant's mix-minus on its `src_%u`.
     fn mix_and_push(&self, mut buffer: gst::Buffer) -> Result<gst::FlowSuccess, gst::FlowError> {
         let generation = self.generation.load(Ordering::Acquire);
+        if generation % LIVE_CHECK_INTERVAL == 1 {
+            self.adapt_queue();
+        }
         let frames = buffer.size() / 2;
         let mut scratch = self.scratch.lock().unwrap();
         let scratch = &mut *scratch;
@@ -919,6 +930,37 @@ impl CouncilMixer {
             ret
         );
         ret
+    }
+
+    /// When the mixer is not live, lets each sink pad queue [`NON_LIVE_QUEUE`] (by raising the base class's
+    /// `latency`, which has no timing meaning then), so that sources run ahead instead of handing over every
+    /// buffer to the mixing thread one by one (a thread switch per participant and buffer otherwise); restores the
+    /// application's value once live (and in `stop`).
+    fn adapt_queue(&self) {
+        let live = self.obj().latency().is_some();
+        let mut raised = self.queue_raised.lock().unwrap();
+        match (live, *raised) {
+            (false, None) => {
+                let set = self.obj().property::<gst::ClockTime>("latency");
+                if set < NON_LIVE_QUEUE {
+                    gst::info!(
+                        CAT,
+                        imp = self,
+                        "Not live: sink pads may queue {} (latency {} meanwhile)",
+                        NON_LIVE_QUEUE,
+                        set
+                    );
+                    *raised = Some(set);
+                    self.obj().set_property("latency", NON_LIVE_QUEUE);
+                }
+            }
+            (true, Some(set)) => {
+                gst::info!(CAT, imp = self, "Live: latency back to {}", set);
+                *raised = None;
+                self.obj().set_property("latency", set);
+            }
+            _ => (),
+        }
     }
 
     /// Adds `frames` to the level interval; returns its duration in ns if it is complete (and starts the next).
@@ -1520,6 +1562,13 @@ impl AggregatorImpl for CouncilMixer {
         *self.group_id.lock().unwrap() = None;
         self.rate.store(0, Ordering::Relaxed);
         self.parent_start()
+    }
+
+    fn stop(&self) -> Result<(), gst::ErrorMessage> {
+        if let Some(set) = self.queue_raised.lock().unwrap().take() {
+            self.obj().set_property("latency", set);
+        }
+        self.parent_stop()
     }
 
     fn src_event(&self, event: gst::Event) -> bool {
