@@ -769,3 +769,41 @@ fn not_live_pads_queue_more_while_running() {
         gst::ClockTime::ZERO
     );
 }
+
+/// A live mixer that has been mixing for a while (it then waits for inputs itself, woken once per output buffer
+/// rather than by every arriving buffer): a participant late again and again is still silence at each deadline,
+/// and the others are mixed as soon as all are there.
+#[test]
+fn live_deadlines_while_mixing_steadily() {
+    let (mixer, clock) = live_mixer();
+    let mut hs: Vec<Harness> = (0..3).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    mixer.set_clock(Some(&clock)).unwrap();
+
+    for cycle in 0..4u64 {
+        for (h, v) in hs.iter_mut().zip([100, 200, 300]) {
+            h.push(tick(v, cycle * 10)).unwrap();
+        }
+        expect(&mut hs[0], "src_0", 500, cycle * 10);
+        expect(&mut hm, "src", 600, cycle * 10);
+        hs[1].pull().unwrap();
+        hs[2].pull().unwrap();
+    }
+    // Participant 1 misses 40-50 and 50-60 ms: each time, at its deadline, the others go out without it.
+    for cycle in 4..6u64 {
+        hs[0].push(tick(1000, cycle * 10)).unwrap();
+        hs[2].push(tick(3000, cycle * 10)).unwrap();
+        clock.crank();
+        expect(&mut hs[0], "src_0", 3000, cycle * 10);
+        expect(&mut hs[1], "src_1", 4000, cycle * 10);
+        expect(&mut hs[2], "src_2", 1000, cycle * 10);
+        expect(&mut hm, "src", 4000, cycle * 10);
+        assert!(clock.time() >= gst::ClockTime::from_mseconds(cycle * 10 + 50));
+    }
+    // Back at 60 ms.
+    for (h, v) in hs.iter_mut().zip([1, 2, 4]) {
+        h.push(tick(v, 60)).unwrap();
+    }
+    expect(&mut hs[1], "src_1", 5, 60);
+    expect(&mut hm, "src", 7, 60);
+}

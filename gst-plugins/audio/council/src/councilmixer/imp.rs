@@ -216,6 +216,49 @@ struct PadState {
 pub struct CouncilMixerPad {
     settings: Mutex<PadSettings>,
     state: Mutex<PadState>,
+    /// The base class's chain function, which [`CouncilMixerPad::chain`] wraps.
+    parent_chain: std::sync::OnceLock<ChainFunction>,
+    /// A live mixer waits for a buffer on this pad (see [`CouncilMixer::wait_inputs`]).
+    awaited: std::sync::atomic::AtomicBool,
+}
+
+/// A pad chain function of the C API.
+type ChainFunction = unsafe extern "C" fn(
+    *mut gst::ffi::GstPad,
+    *mut gst::ffi::GstObject,
+    *mut gst::ffi::GstBuffer,
+) -> gst::ffi::GstFlowReturn;
+
+impl CouncilMixerPad {
+    /// Queues `buffer` with the base class's chain function, then, if a live mixer waits for this pad, tells it
+    /// (after queueing: the base class's own wake-up on every buffer is what [`CouncilMixer::wait_inputs`] avoids).
+    fn chain(
+        pad: &super::CouncilMixerPad,
+        parent: Option<&gst::Object>,
+        buffer: gst::Buffer,
+    ) -> Result<gst::FlowSuccess, gst::FlowError> {
+        let imp = pad.imp();
+        let Some(chain) = imp.parent_chain.get() else {
+            gst::error!(CAT, obj = pad, "No chain function");
+            return Err(gst::FlowError::Error);
+        };
+        use glib::translate::{FromGlib, IntoGlibPtr, ToGlibPtr};
+        // SAFETY: the base class's chain function, called as GStreamer would: with the pad, its parent and a
+        // buffer reference that it takes.
+        let ret = unsafe {
+            gst::FlowReturn::from_glib(chain(
+                ToGlibPtr::<*mut gst::ffi::GstPad>::to_glib_none(pad.upcast_ref::<gst::Pad>()).0,
+                parent.map_or(std::ptr::null_mut(), |p| p.to_glib_none().0),
+                buffer.into_glib_ptr(),
+            ))
+        };
+        if imp.awaited.swap(false, Ordering::AcqRel)
+            && let Some(mixer) = parent.and_then(|p| p.downcast_ref::<super::CouncilMixer>())
+        {
+            mixer.imp().input_arrived();
+        }
+        ret.into_result()
+    }
 }
 
 #[glib::object_subclass]
@@ -226,6 +269,23 @@ impl ObjectSubclass for CouncilMixerPad {
 }
 
 impl ObjectImpl for CouncilMixerPad {
+    fn constructed(&self) {
+        self.parent_constructed();
+        let pad = self.obj();
+        // SAFETY: reads the chain function the base class has just installed, and installs ours before the pad
+        // is used.
+        unsafe {
+            let raw: *mut gst::ffi::GstPad =
+                glib::translate::ToGlibPtr::to_glib_none(pad.upcast_ref::<gst::Pad>()).0;
+            if let Some(chain) = (*raw).chainfunc {
+                let _ = self.parent_chain.set(chain);
+                pad.set_chain_function(|pad, parent, buffer| {
+                    CouncilMixerPad::chain(pad, parent, buffer)
+                });
+            }
+        }
+    }
+
     fn properties() -> &'static [glib::ParamSpec] {
         static PROPERTIES: LazyLock<Vec<glib::ParamSpec>> = LazyLock::new(|| {
             vec![
@@ -676,6 +736,30 @@ pub struct CouncilMixer {
     shared: Arc<SharedOut>,
     /// The `latency` set by the application, while [`CouncilMixer::adapt_queue`] has raised it (not live).
     queue_raised: Mutex<Option<gst::ClockTime>>,
+    /// The mixing thread waiting for inputs itself (live, see [`CouncilMixer::wait_inputs`]).
+    wait: Mutex<InputWait>,
+    /// Whether the mixer was live when last checked (by [`CouncilMixer::adapt_queue`]).
+    live: std::sync::atomic::AtomicBool,
+}
+
+#[derive(Default)]
+struct InputWait {
+    /// The deadline being waited for; unscheduled when the last awaited input arrives or on `interrupt`.
+    id: Option<gst::SingleShotClockId>,
+    /// Pads still awaited.
+    awaited: usize,
+    /// Something for the base class to handle (serialized event or query, flush, pads, state): back to it.
+    interrupted: bool,
+}
+
+/// Why [`CouncilMixer::wait_inputs`] returned.
+enum Inputs {
+    /// Every pad has a buffer (or is EOS): mix now.
+    Ready,
+    /// The live deadline passed: mix what there is.
+    Deadline,
+    /// Return to the base class (not live, interrupted, no clock).
+    Return,
 }
 
 /// A participant as seen by one output buffer.
@@ -769,6 +853,7 @@ impl CouncilMixer {
             return None;
         }
         gst::info!(CAT, imp = self, "Participant {} joined", number);
+        self.interrupt();
         Some(if want_src { src } else { sink.upcast() })
     }
 
@@ -932,12 +1017,115 @@ impl CouncilMixer {
         ret
     }
 
+    /// Live, after an output buffer: waits for the next one's inputs here, until every pad has a buffer (or is EOS)
+    /// or the deadline (start + latency, as the base class computes it) passes. The base class would wait too, but
+    /// be woken by each single buffer arriving (a thread switch per participant and buffer); this wait is woken
+    /// once, by the last awaited pad's chain function ([`CouncilMixerPad::chain`]), or by the deadline.
+    fn wait_inputs(&self) -> Inputs {
+        if !self.live.load(Ordering::Relaxed) {
+            return Inputs::Return;
+        }
+        let element = self.obj();
+        let (Some(clock), Some(base_time), Some(latency)) =
+            (element.clock(), element.base_time(), element.latency())
+        else {
+            gst::log!(CAT, imp = self, "No clock, base time or latency");
+            return Inputs::Return;
+        };
+        let Some(start) = self.parent_next_time() else {
+            gst::log!(CAT, imp = self, "No next output time");
+            return Inputs::Return;
+        };
+        let pads: Vec<super::CouncilMixerPad> = element
+            .sink_pads()
+            .into_iter()
+            .filter_map(|p| p.downcast::<super::CouncilMixerPad>().ok())
+            .collect();
+        let id = clock.new_single_shot_id(base_time + start + latency);
+        {
+            let mut wait = self.wait.lock().unwrap();
+            if std::mem::take(&mut wait.interrupted) {
+                gst::log!(CAT, imp = self, "Interrupted");
+                return Inputs::Return;
+            }
+            wait.id = Some(id.clone());
+            wait.awaited = pads.len();
+        }
+        // Await every pad first, then strike those that have a buffer: a buffer arriving meanwhile is counted
+        // either here or by its chain function, never missed.
+        for pad in &pads {
+            pad.imp().awaited.store(true, Ordering::Release);
+        }
+        let mut ready = 0;
+        for pad in &pads {
+            let agg = pad.upcast_ref::<gst_base::AggregatorPad>();
+            if (agg.has_buffer() || agg.is_eos()) && pad.imp().awaited.swap(false, Ordering::AcqRel)
+            {
+                ready += 1;
+            }
+        }
+        let all_ready = {
+            let mut wait = self.wait.lock().unwrap();
+            wait.awaited = wait.awaited.saturating_sub(ready);
+            wait.awaited == 0
+        };
+        let res = if all_ready {
+            Ok(gst::ClockSuccess::Ok)
+        } else {
+            id.wait().0
+        };
+        let interrupted = {
+            let mut wait = self.wait.lock().unwrap();
+            wait.id = None;
+            wait.awaited = 0;
+            std::mem::take(&mut wait.interrupted)
+        };
+        for pad in &pads {
+            pad.imp().awaited.store(false, Ordering::Release);
+        }
+        if interrupted {
+            gst::log!(CAT, imp = self, "Interrupted while waiting");
+            return Inputs::Return;
+        }
+        match res {
+            _ if all_ready => Inputs::Ready,
+            // Unscheduled: the last awaited pad got its buffer.
+            Err(gst::ClockError::Unscheduled) => Inputs::Ready,
+            Ok(_) | Err(gst::ClockError::Early) => Inputs::Deadline,
+            Err(err) => {
+                gst::debug!(CAT, imp = self, "Clock wait failed: {:?}", err);
+                Inputs::Return
+            }
+        }
+    }
+
+    /// The chain function of a pad the mixing thread waits for has queued a buffer.
+    fn input_arrived(&self) {
+        let mut wait = self.wait.lock().unwrap();
+        wait.awaited = wait.awaited.saturating_sub(1);
+        if wait.awaited == 0
+            && let Some(id) = &wait.id
+        {
+            id.unschedule();
+        }
+    }
+
+    /// Makes the mixing thread return to the base class (which handles events, queries, flushes, pads, states).
+    fn interrupt(&self) {
+        let mut wait = self.wait.lock().unwrap();
+        wait.interrupted = true;
+        if let Some(id) = &wait.id {
+            id.unschedule();
+        }
+    }
+
     /// When the mixer is not live, lets each sink pad queue [`NON_LIVE_QUEUE`] (by raising the base class's
     /// `latency`, which has no timing meaning then), so that sources run ahead instead of handing over every
     /// buffer to the mixing thread one by one (a thread switch per participant and buffer otherwise); restores the
     /// application's value once live (and in `stop`).
     fn adapt_queue(&self) {
         let live = self.obj().latency().is_some();
+        self.live.store(live, Ordering::Relaxed);
         let mut raised = self.queue_raised.lock().unwrap();
         match (live, *raised) {
             (false, None) => {
@@ -1485,9 +1673,15 @@ impl ElementImpl for CouncilMixer {
         transition: gst::StateChange,
     ) -> Result<gst::StateChangeSuccess, gst::StateChangeError> {
         // Sinks behind the legs preroll again when the pipeline leaves PLAYING: the legs' threads push them.
-        if transition == gst::StateChange::PlayingToPaused {
-            self.playing.store(false, Ordering::Release);
-            self.shared.reclaim();
+        match transition {
+            gst::StateChange::PlayingToPaused => {
+                self.playing.store(false, Ordering::Release);
+                self.shared.reclaim();
+                self.interrupt();
+            }
+            // The base class joins the mixing thread.
+            gst::StateChange::PausedToReady => self.interrupt(),
+            _ => (),
         }
         let ret = self.parent_change_state(transition);
         match transition {
@@ -1510,6 +1704,7 @@ impl ElementImpl for CouncilMixer {
             return;
         };
         gst::info!(CAT, imp = self, "Participant {} leaves", number);
+        self.interrupt();
         let _ = p.src.set_active(false);
         let _ = self.obj().remove_pad(&p.src);
         self.obj().child_removed(&p.sink, &p.sink.name());
@@ -1518,6 +1713,76 @@ impl ElementImpl for CouncilMixer {
 }
 
 impl AggregatorImpl for CouncilMixer {
+    fn aggregate(&self, timeout: bool) -> Result<gst::FlowSuccess, gst::FlowError> {
+        let mut ret = self.parent_aggregate(timeout);
+        // Live, while every input comes in time: wait for the next output's inputs here rather than in the base
+        // class (see `wait_inputs`); at the deadline, mix what there is, as the base class would. Anything for
+        // the base class to handle (events, queries, flushes, pads, states, errors) returns to it.
+        // GstAudioAggregator answers "need data" once per input buffer (when it drops the one it has used up);
+        // that is no reason to go back, but a few in a row are (it wants what only the base class does).
+        let mut need_data = 0;
+        loop {
+            match ret {
+                Ok(_) => need_data = 0,
+                Err(gst_base::AGGREGATOR_FLOW_NEED_DATA) if need_data < 4 => need_data += 1,
+                Err(_) => break,
+            }
+            match self.wait_inputs() {
+                Inputs::Ready => ret = self.parent_aggregate(false),
+                Inputs::Deadline => {
+                    gst::log!(CAT, imp = self, "Deadline: mixing what there is");
+                    ret = self.parent_aggregate(true);
+                }
+                Inputs::Return => {
+                    gst::log!(CAT, imp = self, "Back to the base class");
+                    break;
+                }
+            }
+        }
+        if let Err(err) = ret {
+            gst::log!(CAT, imp = self, "Aggregate: {:?}", err);
+        }
+        ret
+    }
+
+    fn sink_event(&self, pad: &gst_base::AggregatorPad, event: gst::Event) -> bool {
+        if event.type_() == gst::EventType::FlushStart {
+            // The base class stops the mixing thread: it must not be waiting for inputs.
+            self.interrupt();
+        }
+        self.parent_sink_event(pad, event)
+    }
+
+    fn sink_event_pre_queue(
+        &self,
+        pad: &gst_base::AggregatorPad,
+        event: gst::Event,
+    ) -> Result<gst::FlowSuccess, gst::FlowError> {
+        let serialized = event.is_serialized();
+        if serialized {
+            gst::log!(CAT, obj = pad, "Serialized event {:?}", event.type_());
+        }
+        let ret = self.parent_sink_event_pre_queue(pad, event);
+        if serialized {
+            // Queued for the base class, which handles it between output buffers.
+            self.interrupt();
+        }
+        ret
+    }
+
+    fn sink_query_pre_queue(
+        &self,
+        pad: &gst_base::AggregatorPad,
+        query: &mut gst::QueryRef,
+    ) -> bool {
+        if query.is_serialized() {
+            gst::log!(CAT, obj = pad, "Serialized query {:?}", query.type_());
+            // Answered by the base class in the mixing thread; the querying thread waits for it.
+            self.interrupt();
+        }
+        self.parent_sink_query_pre_queue(pad, query)
+    }
+
     fn finish_buffer(&self, buffer: gst::Buffer) -> Result<gst::FlowSuccess, gst::FlowError> {
         self.mix_and_push(buffer)
     }
@@ -1554,6 +1819,7 @@ impl AggregatorImpl for CouncilMixer {
     }
 
     fn start(&self) -> Result<(), gst::ErrorMessage> {
+        self.live.store(false, Ordering::Relaxed);
         for p in self.participants.lock().unwrap().values_mut() {
             p.sent = Sent::default();
         }
@@ -1577,6 +1843,7 @@ impl AggregatorImpl for CouncilMixer {
         {
             // Before the aggregator stops its own task (which waits for it): release a mixer blocked on a full leg
             // queue (not live), and legs whose sinks wait in preroll; the aggregator only flushes `src`.
+            self.interrupt();
             self.shared.drop_jobs(None);
             for (src, out) in self.outputs() {
                 out.set_flushing(true);
