@@ -26,9 +26,10 @@
 //! ## Properties
 //!
 //! Element: `level-interval` (ns, default 200 ms, 0 = no level messages), `speaker-threshold` (dBov, default
-//! −40), `output-threads` (bool, default on, see below), and those inherited from `GstAudioAggregator` and
-//! `GstAggregator`: `latency`, `output-buffer-duration`, `force-live`, `start-time-selection`,
-//! `ignore-inactive-pads` (leave it off: see `constructed`), ...
+//! −40), `output-mode` (`auto` (default), `threads` or `direct`, see below; `output-threads` is a boolean shorthand:
+//! true = `threads`, false = `direct`), and those inherited from `GstAudioAggregator` and `GstAggregator`:
+//! `latency` (raised to 1 s while the mixer runs not live, see below), `output-buffer-duration`, `force-live`,
+//! `start-time-selection`, `ignore-inactive-pads` (leave it off: see `constructed`), ...
 //!
 //! Pad (`sink_%u`): `gain` (0..10, default 1), `mute` (contributes nothing; still hears everybody), `deaf` (its
 //! `src_%u` carries silence). All can change while playing and apply from the next output buffer.
@@ -80,20 +81,39 @@
 //! negotiated caps (or the template); downstream of a `src_%u` does not take part in negotiation, so a leg must
 //! accept the mixer's rate. Their latency queries are answered by the `src` pad's.
 //!
-//! **Each `src_%u` is pushed from a thread of its own** (`output-threads`, on by default): the mixing thread
-//! hands each participant's buffers to a bounded queue (50 buffers) that the `src_%u` pad's task empties, like a
-//! `queue` after a `tee`. Without it, one thread pushing to several sinks deadlocks at preroll: a sink prerolls by
-//! blocking on its first buffer until the pipeline is PLAYING, which needs every sink prerolled (live pipelines
-//! preroll on their first buffer too), so the plain launch line `m.src_0 ! fakesink m.src_1 ! fakesink` would hang.
-//! The participants' buffers are handed over before the full mix is pushed, so `src` may end in a sink directly.
-//! With `output-threads=false` every output is pushed from the mixing thread: cheaper (one thread hand-off less
-//! per participant and buffer; 20–50 % less CPU in the README's benchmark), but then each `src_%u` needs a `queue` or an
-//! `async=false` sink after it. A leg that does not keep up fills its queue; then, when live (the aggregator
-//! reports a latency), its oldest queued buffer is dropped (with a warning) so that the others go on; when not live,
-//! the mixer waits for it, as a `queue` would.
+//! **Who pushes the `src_%u` pads** (`output-mode`). One thread pushing to several sinks deadlocks at preroll: a
+//! sink prerolls by blocking on its first buffer until the pipeline is PLAYING, which needs every sink prerolled
+//! (live pipelines preroll on their first buffer too, and every sink prerolls again after a flush or when the
+//! pipeline pauses), so the plain launch line `m.src_0 ! fakesink m.src_1 ! fakesink` would hang. That is why
+//! each `src_%u` has a thread of its own, fed through a bounded queue (50 buffers), like a `queue` after a `tee`.
+//! But a thread hand-off per participant and output buffer is what the mixing costs most (thread switches, not
+//! arithmetic). So, in `output-mode=auto` (the default), a leg's own thread pushes only while its downstream may
+//! preroll: once it has pushed a buffer that went through while the element was PLAYING, and as long as the
+//! top-level pipeline is steadily PLAYING (no state change pending), the leg is pushed by **one shared output
+//! thread**, woken once per output buffer for all such legs. When the pipeline leaves PLAYING (or a flush comes),
+//! every leg goes back to its own thread, and the jobs the shared thread has not pushed yet go back to the legs'
+//! queues ahead of newer ones; the shared thread may then sit in a sink that prerolls on its buffer, but the
+//! mixing thread never does, so the other legs get theirs and the pause completes (test
+//! `auto_output_mode_prerolls_from_leg_threads_then_pushes_from_one_thread`). `output-mode=threads` always uses the
+//! legs' threads (a slow leg then never holds up the others); `output-mode=direct` pushes everything from the
+//! mixing thread (each `src_%u` then needs a `queue` or an `async=false` sink after it). A leg that does not keep
+//! up fills its queue (or the shared thread's, 50 output buffers); then, when live (the aggregator reports a
+//! latency), the oldest buffers are dropped (with a warning) so that the others go on; when not live, the mixer
+//! waits, as a `queue` would. In `auto`, a leg that blocks holds up the other legs pushed by the shared thread
+//! (not the mixing), as a sink behind a `tee` without `queue` would.
 //!
-//! Known limits: flushing seeks are not forwarded to the `src_%u` pads (a live conference does not seek); a
-//! released pair's `src_%u` gets no EOS (the application removes the leg it unlinks).
+//! **Input hand-offs.** Every aggregator sink pad hands each buffer to the mixing thread. Not live, a pad queues
+//! one buffer when `latency` is 0, so each source waits for the mixer after every buffer: while not live (checked
+//! every 64 output buffers), the element raises the base class's `latency`, which then has no timing meaning, to
+//! 1 s, so sources run ahead and hand over in batches; the application's value is back once live and after the
+//! run. Live, the base class wakes its thread for every arriving buffer (each unschedules its clock wait); so,
+//! once it has mixed an output buffer, the element waits for the next one's inputs itself (`aggregate`,
+//! `wait_inputs`): until every pad has a buffer or is EOS, woken once by the chain function of the last awaited
+//! pad (the base class's chain function, wrapped), or until the deadline the base class would use (base time +
+//! next output time + latency), where it mixes what there is. Serialized events and queries, flushes, pad
+//! requests and releases and state changes send it back to the base class, which handles them.
+//!
+//! Known limits: a released pair's `src_%u` gets no EOS (the application removes the leg it unlinks).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
