@@ -807,3 +807,33 @@ fn live_deadlines_while_mixing_steadily() {
     expect(&mut hs[1], "src_1", 5, 60);
     expect(&mut hm, "src", 7, 60);
 }
+
+/// Participants that end before sending anything: every `src_%u` still gets its stream-start, segment and EOS, so
+/// a pipeline (which waits for EOS on every sink) ends.
+#[test]
+fn legs_that_never_had_a_buffer_get_eos() {
+    init();
+    let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
+    let mut hs: Vec<Harness> = (0..2).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    for h in &mut hs {
+        assert!(h.push_event(gst::event::Eos::new()));
+    }
+    let mut types = |h: &mut Harness| {
+        let mut types = Vec::new();
+        while types.last() != Some(&gst::EventType::Eos) {
+            types.push(h.pull_event().expect("an event").type_());
+        }
+        types
+    };
+    assert_eq!(types(&mut hm).last(), Some(&gst::EventType::Eos));
+    for h in &mut hs {
+        let types = types(h);
+        assert_eq!(types.first(), Some(&gst::EventType::StreamStart));
+        assert!(types.contains(&gst::EventType::Segment));
+        assert_eq!(types.last(), Some(&gst::EventType::Eos));
+    }
+    // And in a pipeline.
+    let run = run_appsrc(&[Vec::new(), Vec::new()], |_| {});
+    assert!(run.outs.values().all(|v| v.is_empty()));
+}

@@ -782,6 +782,48 @@ enum Inputs {
     Return,
 }
 
+/// The sticky events of the `src_%u` pads (see [`CouncilMixer::sticky`]).
+struct Sticky {
+    element: String,
+    group_id: gst::GroupId,
+    caps: Option<gst::Caps>,
+    segment: gst::Segment,
+    /// [`segment_key`] of `segment`.
+    key: String,
+}
+
+impl Sticky {
+    /// The sticky events participant `number` still needs before its next buffer or EOS, noted as sent.
+    fn events_for(&self, number: u32, p: &mut Participant) -> Vec<gst::Event> {
+        let mut events = Vec::new();
+        if !p.sent.stream_start {
+            // Unique per element and run (`gst_pad_create_stream_id` refuses pads that are not the element's own
+            // always pads).
+            let stream_id = format!("{}/{:?}/src_{number}", self.element, self.group_id);
+            events.push(
+                gst::event::StreamStart::builder(&stream_id)
+                    .group_id(self.group_id)
+                    .build(),
+            );
+            p.sent.stream_start = true;
+        }
+        if let Some(caps) = &self.caps
+            && p.sent
+                .caps
+                .as_ref()
+                .is_none_or(|c| c.as_ptr() != caps.as_ptr())
+        {
+            events.push(gst::event::Caps::new(caps));
+            p.sent.caps = Some(caps.clone());
+        }
+        if p.sent.segment.as_ref() != Some(&self.key) {
+            events.push(gst::event::Segment::new(&self.segment));
+            p.sent.segment = Some(self.key.clone());
+        }
+        events
+    }
+}
+
 /// A participant as seen by one output buffer.
 struct Row {
     number: u32,
@@ -1248,48 +1290,15 @@ impl CouncilMixer {
     /// Built from the aggregator's own state rather than from the `src` pad's sticky events, because the
     /// participants' buffers go out before the full mix's (see `mix_and_push`).
     fn pending_pushes(&self, outputs: Vec<(u32, gst::Buffer)>) -> Vec<Push> {
-        let element = self.obj();
-        let caps = self.caps.lock().unwrap().clone();
-        let segment = element.src_pad().segment();
-        let key = segment_key(&segment);
-
+        let sticky = self.sticky();
         let mut participants = self.participants.lock().unwrap();
-        let group_id = *self
-            .group_id
-            .lock()
-            .unwrap()
-            .get_or_insert_with(gst::GroupId::next);
         let mut pushes = Vec::with_capacity(outputs.len());
         for (number, buffer) in outputs {
             // Released meanwhile.
             let Some(p) = participants.get_mut(&number) else {
                 continue;
             };
-            let mut events = Vec::new();
-            if !p.sent.stream_start {
-                // Unique per element and run (`gst_pad_create_stream_id` refuses pads that are not the
-                // element's own always pads).
-                let stream_id = format!("{}/{:?}/src_{number}", element.name(), group_id);
-                events.push(
-                    gst::event::StreamStart::builder(&stream_id)
-                        .group_id(group_id)
-                        .build(),
-                );
-                p.sent.stream_start = true;
-            }
-            if let Some(caps) = &caps
-                && p.sent
-                    .caps
-                    .as_ref()
-                    .is_none_or(|c| c.as_ptr() != caps.as_ptr())
-            {
-                events.push(gst::event::Caps::new(caps));
-                p.sent.caps = Some(caps.clone());
-            }
-            if p.sent.segment.as_ref() != Some(&key) {
-                events.push(gst::event::Segment::new(&segment));
-                p.sent.segment = Some(key.clone());
-            }
+            let events = sticky.events_for(number, p);
             p.sent.eos = false;
             pushes.push(Push {
                 src: p.src.clone(),
@@ -1304,6 +1313,23 @@ impl CouncilMixer {
         pushes
     }
 
+    /// What the `src_%u` pads' sticky events are now.
+    fn sticky(&self) -> Sticky {
+        let element = self.obj();
+        let segment = element.src_pad().segment();
+        Sticky {
+            element: element.name().to_string(),
+            group_id: *self
+                .group_id
+                .lock()
+                .unwrap()
+                .get_or_insert_with(gst::GroupId::next),
+            caps: self.caps.lock().unwrap().clone(),
+            key: segment_key(&segment),
+            segment,
+        }
+    }
+
     /// Every participant's `src_%u` pad and out-queue (taken out of the lock, for pushing).
     fn outputs(&self) -> Vec<(gst::Pad, Arc<OutQueue>)> {
         self.participants
@@ -1314,21 +1340,28 @@ impl CouncilMixer {
             .collect()
     }
 
-    /// Sends EOS on every `src_%u` that has not had it.
+    /// Sends EOS on every `src_%u` that has not had it, after the sticky events it lacks (a leg that never had a
+    /// buffer gets its stream-start, caps if known, and segment first: its downstream must end too).
     fn eos_participants(&self) {
+        let sticky = self.sticky();
         let pushes: Vec<Push> = self
             .participants
             .lock()
             .unwrap()
-            .values_mut()
-            .filter(|p| !p.sent.eos && p.sent.stream_start)
-            .map(|p| {
+            .iter_mut()
+            .filter(|(_, p)| !p.sent.eos)
+            .map(|(&number, p)| {
+                let events = sticky.events_for(number, p);
                 p.sent.eos = true;
                 gst::debug!(CAT, obj = p.src, "EOS");
                 Push {
                     src: p.src.clone(),
                     out: Arc::clone(&p.out),
-                    items: vec![Item::Event(gst::event::Eos::new())],
+                    items: events
+                        .into_iter()
+                        .chain(std::iter::once(gst::event::Eos::new()))
+                        .map(Item::Event)
+                        .collect(),
                 }
             })
             .collect();
