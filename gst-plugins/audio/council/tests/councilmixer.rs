@@ -819,7 +819,7 @@ fn legs_that_never_had_a_buffer_get_eos() {
     for h in &mut hs {
         assert!(h.push_event(gst::event::Eos::new()));
     }
-    let mut types = |h: &mut Harness| {
+    let types = |h: &mut Harness| {
         let mut types = Vec::new();
         while types.last() != Some(&gst::EventType::Eos) {
             types.push(h.pull_event().expect("an event").type_());
