@@ -837,3 +837,33 @@ fn legs_that_never_had_a_buffer_get_eos() {
     let run = run_appsrc(&[Vec::new(), Vec::new()], |_| {});
     assert!(run.outs.values().all(|v| v.is_empty()));
 }
+
+/// Joining while playing with every output pushed from the mixing thread (`output-mode=direct`): the new leg gets
+/// its sticky events and its first buffer (its pad is active before the mixer can push on it).
+#[test]
+fn join_while_playing_without_output_threads() {
+    let (mixer, clock) = live_mixer();
+    mixer.set_property_from_str("output-mode", "direct");
+    let mut hs: Vec<Harness> = (0..2).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    mixer.set_clock(Some(&clock)).unwrap();
+    hs[0].push(tick(100, 0)).unwrap();
+    hs[1].push(tick(200, 0)).unwrap();
+    expect(&mut hm, "src", 300, 0);
+    expect(&mut hs[0], "src_0", 200, 0);
+
+    let mut h2 = participant(&mixer, 2);
+    mixer.set_clock(Some(&clock)).unwrap();
+    for (h, v) in hs.iter_mut().chain([&mut h2]).zip([100, 200, 400]) {
+        h.push(tick(v, 10)).unwrap();
+    }
+    expect(&mut h2, "src_2", 300, 10);
+    expect(&mut hm, "src", 700, 10);
+    let src2 = mixer.static_pad("src_2").unwrap();
+    assert!(src2.sticky_event::<gst::event::StreamStart>(0).is_some());
+    assert!(src2.sticky_event::<gst::event::Segment>(0).is_some());
+    assert_eq!(
+        src2.current_caps().unwrap(),
+        CAPS.parse::<gst::Caps>().unwrap()
+    );
+}

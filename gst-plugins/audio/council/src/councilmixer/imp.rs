@@ -899,6 +899,13 @@ impl CouncilMixer {
             })
             .build();
 
+        // Added (and, in a running element, activated) before the mixing thread can see it: events pushed on a
+        // pad not active yet are dropped, and the leg would never get its stream-start, caps and segment.
+        if let Err(err) = element.add_pad(&src) {
+            gst::error!(CAT, imp = self, "Could not add src_{}: {}", number, err);
+            self.parent_release_pad(sink.upcast_ref());
+            return None;
+        }
         self.participants.lock().unwrap().insert(
             number,
             Participant {
@@ -908,12 +915,6 @@ impl CouncilMixer {
                 out,
             },
         );
-        if let Err(err) = element.add_pad(&src) {
-            gst::error!(CAT, imp = self, "Could not add src_{}: {}", number, err);
-            self.participants.lock().unwrap().remove(&number);
-            self.parent_release_pad(sink.upcast_ref());
-            return None;
-        }
         gst::info!(CAT, imp = self, "Participant {} joined", number);
         self.interrupt();
         Some(if want_src { src } else { sink.upcast() })
