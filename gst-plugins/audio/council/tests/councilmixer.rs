@@ -867,3 +867,40 @@ fn join_while_playing_without_output_threads() {
         CAPS.parse::<gst::Caps>().unwrap()
     );
 }
+
+/// Releasing a pair while playing ends its `src_%u` with EOS, after its last buffer (in the default output mode
+/// and with every output pushed from the mixing thread), and the others go on.
+#[test]
+fn a_released_pair_src_gets_eos() {
+    for mode in ["auto", "direct", "threads"] {
+        let (mixer, clock) = live_mixer();
+        mixer.set_property_from_str("output-mode", mode);
+        let mut hs: Vec<Harness> = (0..3).map(|n| participant(&mixer, n)).collect();
+        let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+        mixer.set_clock(Some(&clock)).unwrap();
+        for cycle in 0..3u64 {
+            for (h, v) in hs.iter_mut().zip([100, 200, 400]) {
+                h.push(tick(v, cycle * 10)).unwrap();
+            }
+            expect(&mut hs[0], "src_0", 600, cycle * 10);
+            expect(&mut hs[1], "src_1", 500, cycle * 10);
+            expect(&mut hs[2], "src_2", 300, cycle * 10);
+            expect(&mut hm, "src", 700, cycle * 10);
+        }
+        let sink2 = mixer.static_pad("sink_2").unwrap();
+        mixer.release_request_pad(&sink2);
+        let mut leg = hs.pop().unwrap();
+        loop {
+            let event = leg.pull_event().expect("EOS on the released leg");
+            if event.type_() == gst::EventType::Eos {
+                break;
+            }
+        }
+        for (h, v) in hs.iter_mut().zip([1, 2]) {
+            h.push(tick(v, 30)).unwrap();
+        }
+        expect(&mut hs[0], &format!("{mode}: src_0"), 2, 30);
+        expect(&mut hm, &format!("{mode}: src"), 3, 30);
+        drop(leg);
+    }
+}

@@ -419,6 +419,10 @@ struct OutState {
     /// Jobs of this leg given to the shared output thread and not pushed yet: the leg's own thread waits for
     /// them (they are older than anything in `items`).
     in_shared: usize,
+    /// The leg's own thread is pushing an item it has taken.
+    pushing: bool,
+    /// The pair is being released: its last items (EOS) are queued, nothing more is taken.
+    closed: bool,
 }
 
 /// A bounded queue from the mixing thread to a `src_%u` pad's thread (an internal `queue`, as after a `tee`).
@@ -451,13 +455,67 @@ impl OutQueue {
                 st = self.cond.wait(st).unwrap();
             }
         }
-        if st.flushing {
+        if st.flushing || st.closed {
             return dropped;
         }
         st.buffers += incoming;
         st.items.extend(items);
         self.cond.notify_all();
         dropped
+    }
+
+    /// Queues the last `items` of a released pair for the leg's own thread (after whatever the shared thread still
+    /// has of it); nothing is taken after them.
+    fn close_with(&self, items: Vec<Item>) {
+        let mut st = self.state.lock().unwrap();
+        if st.flushing {
+            return;
+        }
+        st.closed = true;
+        st.direct = false;
+        st.buffers += items
+            .iter()
+            .filter(|i| matches!(i, Item::Buffer(_)))
+            .count();
+        st.items.extend(items);
+        self.cond.notify_all();
+    }
+
+    /// Queues `event` for the leg's own thread if it has nothing else to push (see `preroll_legs`).
+    fn event_if_idle(&self, event: &gst::Event) -> bool {
+        let mut st = self.state.lock().unwrap();
+        if st.flushing || !st.items.is_empty() || st.in_shared > 0 || st.pushing {
+            return false;
+        }
+        st.direct = false;
+        st.items.push_back(Item::Event(event.clone()));
+        self.cond.notify_all();
+        true
+    }
+
+    /// The leg's own thread has pushed the item it took.
+    fn pushed(&self) {
+        let mut st = self.state.lock().unwrap();
+        st.pushing = false;
+        if st.closed {
+            self.cond.notify_all();
+        }
+    }
+
+    /// Waits (at most `timeout`) until everything queued for the leg has been pushed; whether it has.
+    fn wait_drained(&self, timeout: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut st = self.state.lock().unwrap();
+        loop {
+            if st.flushing || (st.items.is_empty() && st.in_shared == 0 && !st.pushing) {
+                return true;
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            st = self.cond.wait_timeout(st, deadline - now).unwrap().0;
+        }
     }
 
     /// The next item, waiting for one; `None` once flushing.
@@ -473,6 +531,7 @@ impl OutQueue {
                 if matches!(item, Item::Buffer(_)) {
                     st.buffers -= 1;
                 }
+                st.pushing = true;
                 self.cond.notify_all();
                 return Some(item);
             }
@@ -498,8 +557,9 @@ impl OutQueue {
                 st.items.push_front(item);
             }
         }
-        // Wake the leg's thread only if it has work now (this runs once per leg and output buffer).
-        if st.in_shared == 0 && !st.items.is_empty() {
+        // Wake the leg's thread only if it has work now (this runs once per leg and output buffer), or whoever
+        // waits for a released leg to drain.
+        if st.in_shared == 0 && (!st.items.is_empty() || st.closed) {
             self.cond.notify_all();
         }
     }
@@ -511,14 +571,14 @@ impl OutQueue {
         if !steady {
             st.direct = false;
         }
-        st.direct && st.items.is_empty() && !st.flushing
+        st.direct && st.items.is_empty() && !st.flushing && !st.closed
     }
 
     /// Called by the leg's thread after its downstream took a buffer in PLAYING: if nothing else is queued, the
     /// mixing thread pushes from now on (see [`OutQueue::take_direct`]).
     fn leg_plays(&self) -> bool {
         let mut st = self.state.lock().unwrap();
-        if st.items.is_empty() && st.in_shared == 0 && !st.flushing {
+        if st.items.is_empty() && st.in_shared == 0 && !st.flushing && !st.closed {
             st.direct = true;
         }
         st.direct
@@ -1104,60 +1164,74 @@ impl CouncilMixer {
             .into_iter()
             .filter_map(|p| p.downcast::<super::CouncilMixerPad>().ok())
             .collect();
-        let id = clock.new_single_shot_id(base_time + start + latency);
-        {
-            let mut wait = self.wait.lock().unwrap();
-            if std::mem::take(&mut wait.interrupted) {
-                gst::log!(CAT, imp = self, "Interrupted");
+        let deadline = base_time + start + latency;
+        loop {
+            // A new clock id each round: an unscheduled one cannot be waited on again.
+            let id = clock.new_single_shot_id(deadline);
+            {
+                let mut wait = self.wait.lock().unwrap();
+                if std::mem::take(&mut wait.interrupted) {
+                    gst::log!(CAT, imp = self, "Interrupted");
+                    return Inputs::Return;
+                }
+                wait.id = Some(id.clone());
+                wait.awaited = pads.len();
+            }
+            // Await every pad first, then strike those that have a buffer: a buffer arriving meanwhile is counted
+            // here or by its chain function. The count only decides when to wake up (a chain function finishing
+            // late may count a buffer already mixed); readiness is checked on the pads themselves.
+            for pad in &pads {
+                pad.imp().awaited.store(true, Ordering::Release);
+            }
+            let mut ready = 0;
+            for pad in &pads {
+                let agg = pad.upcast_ref::<gst_base::AggregatorPad>();
+                if agg.has_buffer() || agg.is_eos() {
+                    pad.imp().awaited.store(false, Ordering::Release);
+                    ready += 1;
+                }
+            }
+            let all_ready = ready == pads.len();
+            if !all_ready {
+                let mut wait = self.wait.lock().unwrap();
+                wait.awaited = pads.len() - ready;
+                gst::trace!(
+                    CAT,
+                    imp = self,
+                    "Waiting for {} of {} pads until {}",
+                    wait.awaited,
+                    pads.len(),
+                    deadline
+                );
+            }
+            let res = if all_ready {
+                Ok(gst::ClockSuccess::Ok)
+            } else {
+                id.wait().0
+            };
+            let interrupted = {
+                let mut wait = self.wait.lock().unwrap();
+                wait.id = None;
+                wait.awaited = 0;
+                std::mem::take(&mut wait.interrupted)
+            };
+            for pad in &pads {
+                pad.imp().awaited.store(false, Ordering::Release);
+            }
+            if interrupted {
+                gst::log!(CAT, imp = self, "Interrupted while waiting");
                 return Inputs::Return;
             }
-            wait.id = Some(id.clone());
-            wait.awaited = pads.len();
-        }
-        // Await every pad first, then strike those that have a buffer: a buffer arriving meanwhile is counted
-        // either here or by its chain function, never missed.
-        for pad in &pads {
-            pad.imp().awaited.store(true, Ordering::Release);
-        }
-        let mut ready = 0;
-        for pad in &pads {
-            let agg = pad.upcast_ref::<gst_base::AggregatorPad>();
-            if (agg.has_buffer() || agg.is_eos()) && pad.imp().awaited.swap(false, Ordering::AcqRel)
-            {
-                ready += 1;
-            }
-        }
-        let all_ready = {
-            let mut wait = self.wait.lock().unwrap();
-            wait.awaited = wait.awaited.saturating_sub(ready);
-            wait.awaited == 0
-        };
-        let res = if all_ready {
-            Ok(gst::ClockSuccess::Ok)
-        } else {
-            id.wait().0
-        };
-        let interrupted = {
-            let mut wait = self.wait.lock().unwrap();
-            wait.id = None;
-            wait.awaited = 0;
-            std::mem::take(&mut wait.interrupted)
-        };
-        for pad in &pads {
-            pad.imp().awaited.store(false, Ordering::Release);
-        }
-        if interrupted {
-            gst::log!(CAT, imp = self, "Interrupted while waiting");
-            return Inputs::Return;
-        }
-        match res {
-            _ if all_ready => Inputs::Ready,
-            // Unscheduled: the last awaited pad got its buffer.
-            Err(gst::ClockError::Unscheduled) => Inputs::Ready,
-            Ok(_) | Err(gst::ClockError::Early) => Inputs::Deadline,
-            Err(err) => {
-                gst::debug!(CAT, imp = self, "Clock wait failed: {:?}", err);
-                Inputs::Return
+            gst::trace!(CAT, imp = self, "Wait: {:?}", res);
+            match res {
+                _ if all_ready => return Inputs::Ready,
+                // Unscheduled: the last awaited pad got its buffer, probably; check.
+                Err(gst::ClockError::Unscheduled) => continue,
+                Ok(_) | Err(gst::ClockError::Early) => return Inputs::Deadline,
+                Err(err) => {
+                    gst::debug!(CAT, imp = self, "Clock wait failed: {:?}", err);
+                    return Inputs::Return;
+                }
             }
         }
     }
@@ -1166,6 +1240,7 @@ impl CouncilMixer {
     fn input_arrived(&self) {
         let mut wait = self.wait.lock().unwrap();
         wait.awaited = wait.awaited.saturating_sub(1);
+        gst::trace!(CAT, imp = self, "Input arrived, {} awaited", wait.awaited);
         if wait.awaited == 0
             && let Some(id) = &wait.id
         {
@@ -1369,6 +1444,69 @@ impl CouncilMixer {
         self.route(pushes);
     }
 
+    /// Sends EOS (after the sticky events it lacks) down the `src_%u` of a pair being released, after what it
+    /// already has queued, and waits (at most a second) until it has gone: its downstream ends too. Only while
+    /// PLAYING: in PAUSED a sink would wait on the EOS for PLAYING.
+    fn end_leg(&self, number: u32, p: &mut Participant) {
+        if p.sent.eos {
+            return;
+        }
+        if !self.playing.load(Ordering::Acquire) {
+            gst::debug!(CAT, obj = p.src, "Released while not PLAYING: no EOS");
+            return;
+        }
+        let items: Vec<Item> = self
+            .sticky()
+            .events_for(number, p)
+            .into_iter()
+            .chain(std::iter::once(gst::event::Eos::new()))
+            .map(Item::Event)
+            .collect();
+        p.sent.eos = true;
+        gst::debug!(CAT, obj = p.src, "Released: EOS");
+        if self.settings.lock().unwrap().output_mode == OutputMode::Direct {
+            for item in items {
+                push_item(&p.src, item);
+            }
+            return;
+        }
+        p.out.close_with(items);
+        if !p.out.wait_drained(std::time::Duration::from_secs(1)) {
+            gst::warning!(
+                CAT,
+                obj = p.src,
+                "Released leg did not take its EOS within a second"
+            );
+        }
+    }
+
+    /// `output-mode=auto`, pausing: every sink behind a leg must preroll on something, but the shared output thread
+    /// pushes the legs one after another, so legs it has already served for the current output buffer have
+    /// nothing left, while the next buffer may never come (the mixing thread may wait in the full mix's preroll).
+    /// A leg with nothing queued gets a zero-length GAP event at the current output position from its own thread.
+    fn preroll_legs(&self) {
+        if self.settings.lock().unwrap().output_mode != OutputMode::Auto {
+            return;
+        }
+        let Some(position) = self
+            .obj()
+            .src_pad()
+            .segment()
+            .downcast_ref::<gst::ClockTime>()
+            .and_then(|s| s.position())
+        else {
+            return;
+        };
+        let gap = gst::event::Gap::builder(position)
+            .duration(gst::ClockTime::ZERO)
+            .build();
+        for p in self.participants.lock().unwrap().values() {
+            if p.sent.stream_start && !p.sent.eos && p.out.event_if_idle(&gap) {
+                gst::debug!(CAT, obj = p.src, "Pausing: GAP for the sink to preroll on");
+            }
+        }
+    }
+
     /// Sends each leg its items, as `output-mode` says: queued for the leg's own thread, pushed right here, or
     /// (`auto`, legs that play in a steady PLAYING pipeline) given to the shared output thread.
     fn route(&self, pushes: Vec<Push>) {
@@ -1459,6 +1597,7 @@ impl CouncilMixer {
                 Some(item) => {
                     let buffer = matches!(item, Item::Buffer(_));
                     push_item(&pad, item);
+                    out.pushed();
                     // The leg took a buffer while PLAYING: it does not preroll (any more), the mixing thread
                     // can push it from now on.
                     if buffer
@@ -1731,6 +1870,7 @@ impl ElementImpl for CouncilMixer {
             gst::StateChange::PlayingToPaused => {
                 self.playing.store(false, Ordering::Release);
                 self.shared.reclaim();
+                self.preroll_legs();
                 self.interrupt();
             }
             // The base class joins the mixing thread.
@@ -1759,6 +1899,8 @@ impl ElementImpl for CouncilMixer {
         };
         gst::info!(CAT, imp = self, "Participant {} leaves", number);
         self.interrupt();
+        let mut p = p;
+        self.end_leg(number, &mut p);
         let _ = p.src.set_active(false);
         let _ = self.obj().remove_pad(&p.src);
         self.obj().child_removed(&p.sink, &p.sink.name());
