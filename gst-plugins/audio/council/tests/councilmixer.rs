@@ -904,3 +904,27 @@ fn a_released_pair_src_gets_eos() {
         drop(leg);
     }
 }
+
+/// A live mixer mixing steadily (waiting for inputs itself) hands events queued behind buffers to the base class:
+/// live participants ending with their last buffer followed at once by EOS end the mix (the pipeline posts EOS)
+/// rather than leave the EOS queued while the mixer waits for inputs. Real time, about half a second.
+#[test]
+fn live_participants_ending_end_the_mix() {
+    init();
+    for mode in ["auto", "direct"] {
+        let mut launch = format!("councilmixer name=m output-mode={mode} ! fakesink async=false ");
+        for n in 0..8 {
+            launch += &format!(
+                "audiotestsrc is-live=true num-buffers=25 samplesperbuffer=160 freq={} ! \
+                 audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_{n} \
+                 m.src_{n} ! fakesink async=false ",
+                300 + 100 * n
+            );
+        }
+        let pipeline = gst::parse::launch(&launch)
+            .unwrap()
+            .downcast::<gst::Pipeline>()
+            .unwrap();
+        run_to_eos(&pipeline);
+    }
+}

@@ -240,6 +240,17 @@ pub struct CouncilMixerPad {
     parent_chain: std::sync::OnceLock<ChainFunction>,
     /// A live mixer waits for a buffer on this pad (see [`CouncilMixer::wait_inputs`]).
     awaited: std::sync::atomic::AtomicBool,
+    /// Serialized events and queries queued on this pad that the base class has not handled yet: while there are
+    /// any, the mixing thread goes back to the base class between output buffers.
+    pending: std::sync::atomic::AtomicUsize,
+}
+
+impl CouncilMixerPad {
+    fn pending_handled(&self) {
+        let _ = self
+            .pending
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+    }
 }
 
 /// A pad chain function of the C API.
@@ -359,7 +370,13 @@ impl ObjectImpl for CouncilMixerPad {
 
 impl GstObjectImpl for CouncilMixerPad {}
 impl PadImpl for CouncilMixerPad {}
-impl AggregatorPadImpl for CouncilMixerPad {}
+impl AggregatorPadImpl for CouncilMixerPad {
+    fn flush(&self, aggregator: &gst_base::Aggregator) -> Result<gst::FlowSuccess, gst::FlowError> {
+        // What was queued is gone.
+        self.pending.store(0, Ordering::Release);
+        self.parent_flush(aggregator)
+    }
+}
 impl AudioAggregatorPadImpl for CouncilMixerPad {}
 
 // ------------------------------------------------------------------------------------------------------------
@@ -1168,6 +1185,15 @@ impl CouncilMixer {
         loop {
             // A new clock id each round: an unscheduled one cannot be waited on again.
             let id = clock.new_single_shot_id(deadline);
+            // An event or query queued behind a buffer could not be handled when it interrupted: it is the base
+            // class's once that buffer is mixed.
+            if pads
+                .iter()
+                .any(|p| p.imp().pending.load(Ordering::Acquire) > 0)
+            {
+                gst::log!(CAT, imp = self, "Events or queries pending");
+                return Inputs::Return;
+            }
             {
                 let mut wait = self.wait.lock().unwrap();
                 if std::mem::take(&mut wait.interrupted) {
@@ -1183,13 +1209,26 @@ impl CouncilMixer {
             for pad in &pads {
                 pad.imp().awaited.store(true, Ordering::Release);
             }
-            let mut ready = 0;
+            let (mut ready, mut eos) = (0, 0);
             for pad in &pads {
                 let agg = pad.upcast_ref::<gst_base::AggregatorPad>();
-                if agg.has_buffer() || agg.is_eos() {
+                let is_eos = !agg.has_buffer() && agg.is_eos();
+                if is_eos || agg.has_buffer() {
                     pad.imp().awaited.store(false, Ordering::Release);
                     ready += 1;
+                    eos += usize::from(is_eos);
                 }
+            }
+            if eos == pads.len() {
+                // Every participant has ended: the base class ends the mix.
+                for pad in &pads {
+                    pad.imp().awaited.store(false, Ordering::Release);
+                }
+                let mut wait = self.wait.lock().unwrap();
+                wait.id = None;
+                wait.awaited = 0;
+                gst::log!(CAT, imp = self, "All inputs ended");
+                return Inputs::Return;
             }
             let all_ready = ready == pads.len();
             if !all_ready {
@@ -1946,7 +1985,22 @@ impl AggregatorImpl for CouncilMixer {
             // The base class stops the mixing thread: it must not be waiting for inputs.
             self.interrupt();
         }
+        if event.is_serialized()
+            && event.type_() != gst::EventType::FlushStop
+            && let Some(pad) = pad.downcast_ref::<super::CouncilMixerPad>()
+        {
+            pad.imp().pending_handled();
+        }
         self.parent_sink_event(pad, event)
+    }
+
+    fn sink_query(&self, pad: &gst_base::AggregatorPad, query: &mut gst::QueryRef) -> bool {
+        if query.is_serialized()
+            && let Some(pad) = pad.downcast_ref::<super::CouncilMixerPad>()
+        {
+            pad.imp().pending_handled();
+        }
+        self.parent_sink_query(pad, query)
     }
 
     fn sink_event_pre_queue(
@@ -1954,12 +2008,21 @@ impl AggregatorImpl for CouncilMixer {
         pad: &gst_base::AggregatorPad,
         event: gst::Event,
     ) -> Result<gst::FlowSuccess, gst::FlowError> {
-        let serialized = event.is_serialized();
-        if serialized {
+        let queued = event.is_serialized() && event.type_() != gst::EventType::FlushStop;
+        let council_pad = pad.downcast_ref::<super::CouncilMixerPad>();
+        if queued {
             gst::log!(CAT, obj = pad, "Serialized event {:?}", event.type_());
+            if let Some(p) = council_pad {
+                p.imp().pending.fetch_add(1, Ordering::AcqRel);
+            }
         }
         let ret = self.parent_sink_event_pre_queue(pad, event);
-        if serialized {
+        if queued {
+            if ret.is_err()
+                && let Some(p) = council_pad
+            {
+                p.imp().pending_handled();
+            }
             // Queued for the base class, which handles it between output buffers.
             self.interrupt();
         }
@@ -1971,8 +2034,12 @@ impl AggregatorImpl for CouncilMixer {
         pad: &gst_base::AggregatorPad,
         query: &mut gst::QueryRef,
     ) -> bool {
-        if query.is_serialized() {
+        let queued = query.is_serialized();
+        if queued {
             gst::log!(CAT, obj = pad, "Serialized query {:?}", query.type_());
+            if let Some(p) = pad.downcast_ref::<super::CouncilMixerPad>() {
+                p.imp().pending.fetch_add(1, Ordering::AcqRel);
+            }
             // Answered by the base class in the mixing thread; the querying thread waits for it.
             self.interrupt();
         }
