@@ -113,7 +113,10 @@
 //! next output time + latency), where it mixes what there is. Serialized events and queries, flushes, pad
 //! requests and releases and state changes send it back to the base class, which handles them.
 //!
-//! Known limits: a released pair's `src_%u` gets no EOS (the application removes the leg it unlinks).
+//! A pair released while PLAYING ends its `src_%u` with EOS (`end_leg`); a `src_%u` that never had a buffer still
+//! gets its sticky events and EOS when the mixer ends. Known limits: no EOS for a pair released while not PLAYING
+//! (a sink would wait on it for PLAYING); with `output-mode=direct`, a buffer being pushed to a leg at the moment its
+//! pair is released may follow the EOS.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
