@@ -1184,7 +1184,13 @@ impl CouncilMixer {
             .into_iter()
             .filter_map(|p| p.downcast::<super::CouncilMixerPad>().ok())
             .collect();
-        let deadline = base_time + start + latency;
+        let Some(deadline) = base_time
+            .checked_add(start)
+            .and_then(|t| t.checked_add(latency))
+        else {
+            gst::debug!(CAT, imp = self, "Deadline out of range");
+            return Inputs::Return;
+        };
         loop {
             // A new clock id each round: an unscheduled one cannot be waited on again.
             let id = clock.new_single_shot_id(deadline);
@@ -1376,7 +1382,7 @@ impl CouncilMixer {
         let end = buffer
             .pts()
             .zip(buffer.duration())
-            .map(|(p, d)| p + d)
+            .and_then(|(p, d)| p.checked_add(d))
             .and_then(|end| {
                 self.obj()
                     .src_pad()
