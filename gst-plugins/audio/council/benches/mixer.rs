@@ -20,10 +20,12 @@
 //! (audio seconds of the stock design for N ≥ 50, default 2, because it is quadratic); `COUNCIL_BENCH_ONLY` =
 //! `sources`, `council`, `council-direct` or `stock` runs one design only (to profile it);
 //! `COUNCIL_BENCH_LATENCY_MS` sets every aggregator's `latency` (how much each sink pad may queue; default 0);
-//! `COUNCIL_BENCH_LIVE=1` makes the sources live (the runs then take real time).
+//! `COUNCIL_BENCH_LIVE=1` makes the sources live (the runs then take real time); `COUNCIL_BENCH_REPEAT=R` runs
+//! every design R times, interleaved, and reports the median (CPU time varies with the load of a shared machine).
 //!
-//! `councilmixer` runs twice: with `output-threads` (the default: each `src_%u` pushed from its own thread) and
-//! without (every output pushed from the mixing thread).
+//! `councilmixer` runs twice: in its default configuration (`output-mode=auto`: each `src_%u` pushed from its
+//! own thread until its leg plays, then from the mixing thread) and with `output-mode=direct` (every output always
+//! pushed from the mixing thread).
 
 use std::time::Instant;
 
@@ -93,16 +95,17 @@ fn source(pipeline: &gst::Pipeline, i: usize, buffers: u32) -> gst::Element {
     filter
 }
 
-/// N sources into one councilmixer; N + 1 outputs into fakesinks.
-fn council(n: usize, buffers: u32, output_threads: bool) -> gst::Pipeline {
+/// N sources into one councilmixer (`output-mode` as given, else its default); N + 1 outputs into fakesinks.
+fn council(n: usize, buffers: u32, output_mode: Option<&str>) -> gst::Pipeline {
     let pipeline = gst::Pipeline::new();
-    let mixer = gst::ElementFactory::make("councilmixer")
+    let mut builder = gst::ElementFactory::make("councilmixer")
         .property("output-buffer-duration", OUTPUT_BUFFER_DURATION)
         .property("latency", latency())
-        .property("level-interval", 0u64)
-        .property("output-threads", output_threads)
-        .build()
-        .unwrap();
+        .property("level-interval", 0u64);
+    if let Some(mode) = output_mode {
+        builder = builder.property_from_str("output-mode", mode);
+    }
+    let mixer = builder.build().unwrap();
     pipeline.add(&mixer).unwrap();
     for i in 0..n {
         let filter = source(&pipeline, i, buffers);
@@ -216,6 +219,8 @@ fn main() {
     let stock_large = env_u32("COUNCIL_BENCH_STOCK_SECONDS_LARGE", 2);
     // `sources`, `council`, `council-direct` or `stock` to run only that design (for profiling).
     let only = std::env::var("COUNCIL_BENCH_ONLY").ok();
+    // Runs of each design per N; the median is reported.
+    let repeat = env_u32("COUNCIL_BENCH_REPEAT", 1).max(1);
 
     let mut rows = Vec::new();
     for &n in &ns {
@@ -226,37 +231,61 @@ fn main() {
         };
         let run = |design: &str| only.as_deref().is_none_or(|o| o == design);
         let skipped = (f64::NAN, f64::NAN);
-        let base = if run("sources") {
-            eprintln!("N = {n}: sources only, {seconds} s of audio");
-            measure(sources_only(n, seconds * BUFFERS_PER_SECOND), seconds)
-        } else {
-            skipped
+        // Each design `repeat` times, interleaved (so that a burst of load on a shared machine hits them all
+        // alike); the median run of each is reported.
+        let mut runs: [Vec<(f64, f64)>; 4] = Default::default();
+        for r in 0..repeat {
+            eprintln!("N = {n}, run {} of {repeat}", r + 1);
+            if run("sources") {
+                eprintln!("N = {n}: sources only, {seconds} s of audio");
+                runs[0].push(measure(
+                    sources_only(n, seconds * BUFFERS_PER_SECOND),
+                    seconds,
+                ));
+            }
+            if run("council") {
+                eprintln!("N = {n}: councilmixer, {seconds} s of audio");
+                runs[1].push(measure(
+                    council(n, seconds * BUFFERS_PER_SECOND, None),
+                    seconds,
+                ));
+            }
+            if run("council-direct") {
+                eprintln!("N = {n}: councilmixer output-mode=direct, {seconds} s of audio");
+                runs[2].push(measure(
+                    council(n, seconds * BUFFERS_PER_SECOND, Some("direct")),
+                    seconds,
+                ));
+            }
+            if run("stock") {
+                eprintln!("N = {n}: stock (tee + audiomixer), {stock_seconds} s of audio");
+                runs[3].push(measure(
+                    stock(n, stock_seconds * BUFFERS_PER_SECOND),
+                    stock_seconds,
+                ));
+            }
+        }
+        let median = |v: &mut Vec<(f64, f64)>| {
+            if v.is_empty() {
+                return skipped;
+            }
+            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            v[v.len() / 2]
         };
-        let c = if run("council") {
-            eprintln!("N = {n}: councilmixer, {seconds} s of audio");
-            measure(council(n, seconds * BUFFERS_PER_SECOND, true), seconds)
-        } else {
-            skipped
-        };
-        let d = if run("council-direct") {
-            eprintln!("N = {n}: councilmixer output-threads=false, {seconds} s of audio");
-            measure(council(n, seconds * BUFFERS_PER_SECOND, false), seconds)
-        } else {
-            skipped
-        };
-        let s = if run("stock") {
-            eprintln!("N = {n}: stock (tee + audiomixer), {stock_seconds} s of audio");
-            measure(stock(n, stock_seconds * BUFFERS_PER_SECOND), stock_seconds)
-        } else {
-            skipped
-        };
+        let [mut b, mut c, mut d, mut s] = runs;
+        let (base, c, d, s) = (
+            median(&mut b),
+            median(&mut c),
+            median(&mut d),
+            median(&mut s),
+        );
         rows.push((n, base, c, d, s, stock_seconds));
     }
 
     println!();
     println!(
         "| N | councilmixer CPU ms per audio s | stock CPU ms per audio s | ratio | councilmixer \
-         output-threads=false CPU ms per audio s | ratio | sources alone CPU ms per audio s | wall ms per audio s \
+         output-mode=direct CPU ms per audio s | ratio | sources alone CPU ms per audio s | wall ms per audio s \
          (council / direct / stock) | audio s (council / stock) |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -489,6 +489,11 @@ fn live_timeout_gives_silence_for_a_late_participant() {
     expect(&mut hs[0], "src_0", 6, 20);
     expect(&mut hs[2], "src_2", 3, 20);
     expect(&mut hm, "src", 7, 20);
+    // Live: the latency is the application's (only a non-live mixer lets its pads queue more).
+    assert_eq!(
+        mixer.property::<gst::ClockTime>("latency"),
+        gst::ClockTime::from_mseconds(50)
+    );
 }
 
 #[test]
@@ -635,4 +640,291 @@ fn a_flushing_seek_while_paused_flushes_the_legs_too() {
         "src_0 was flushed by the seek"
     );
     pipeline.set_state(gst::State::Null).unwrap();
+}
+
+/// Records which thread pushed each buffer through `pad`.
+fn record_threads(pad: &gst::Pad) -> Arc<Mutex<Vec<std::thread::ThreadId>>> {
+    let threads = Arc::new(Mutex::new(Vec::new()));
+    let t = Arc::clone(&threads);
+    pad.add_probe(gst::PadProbeType::BUFFER, move |_, _| {
+        t.lock().unwrap().push(std::thread::current().id());
+        gst::PadProbeReturn::Ok
+    });
+    threads
+}
+
+/// `output-mode=auto` (the default) with the legs' sinks straight on the `src_%u` pads (no queue, async,
+/// syncing): each leg prerolls from a thread of its own, then one shared output thread pushes every leg; pausing
+/// while it sits in a sink's clock wait hands the legs back to their own threads for the new preroll (else the
+/// pause would never complete), and playing again goes on to the end.
+#[test]
+fn auto_output_mode_prerolls_from_leg_threads_then_pushes_from_one_thread() {
+    init();
+    let pipeline = gst::parse::launch(
+        "councilmixer name=m ! fakesink name=mix sync=true \
+         audiotestsrc num-buffers=60 samplesperbuffer=160 freq=300 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_0 \
+         audiotestsrc num-buffers=60 samplesperbuffer=160 freq=500 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_1 \
+         m.src_0 ! fakesink sync=true m.src_1 ! fakesink sync=true",
+    )
+    .unwrap()
+    .downcast::<gst::Pipeline>()
+    .unwrap();
+    let m = pipeline.by_name("m").unwrap();
+    let mode = m.property_value("output-mode");
+    let (_, mode) = gst::glib::EnumValue::from_value(&mode).expect("an enum property");
+    assert_eq!(mode.nick(), "auto", "the default output mode");
+    let mix = record_threads(&m.static_pad("src").unwrap());
+    let leg0 = record_threads(&m.static_pad("src_0").unwrap());
+    let leg1 = record_threads(&m.static_pad("src_1").unwrap());
+
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let p = pipeline.clone();
+    let (m0, l0) = (Arc::clone(&mix), Arc::clone(&leg0));
+    std::thread::spawn(move || {
+        let bus = p.bus().unwrap();
+        let wait_for = |n: usize| {
+            while l0.lock().unwrap().len() < n || m0.lock().unwrap().len() < n {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        };
+        p.set_state(gst::State::Playing).unwrap();
+        let (res, _, _) = p.state(gst::ClockTime::from_seconds(10));
+        res.unwrap();
+        wait_for(15);
+        // Pause while running: every leg's sink prerolls again.
+        p.set_state(gst::State::Paused).unwrap();
+        let (res, state, _) = p.state(gst::ClockTime::from_seconds(10));
+        done_tx.send(format!("paused: {res:?} {state:?}")).unwrap();
+        p.set_state(gst::State::Playing).unwrap();
+        let msg = bus.timed_pop_filtered(
+            gst::ClockTime::from_seconds(20),
+            &[gst::MessageType::Eos, gst::MessageType::Error],
+        );
+        done_tx
+            .send(format!("ended: {:?}", msg.map(|m| m.type_())))
+            .unwrap();
+    });
+    let timeout = std::time::Duration::from_secs(40);
+    let paused = done_rx.recv_timeout(timeout).expect("pausing hung");
+    assert_eq!(paused, "paused: Ok(Success) Paused");
+    let ended = done_rx.recv_timeout(timeout).expect("playing again hung");
+    assert_eq!(ended, "ended: Some(Eos)");
+    pipeline.set_state(gst::State::Null).unwrap();
+
+    let (mix, leg0, leg1) = (
+        mix.lock().unwrap().clone(),
+        leg0.lock().unwrap().clone(),
+        leg1.lock().unwrap().clone(),
+    );
+    assert_eq!(leg0.len(), mix.len());
+    assert_eq!(leg1.len(), mix.len());
+    // The first buffers went out from the legs' own threads (the mixing thread sat in the full mix's preroll).
+    assert_ne!(leg0[0], mix[0]);
+    assert_ne!(leg1[0], mix[0]);
+    assert_ne!(leg0[0], leg1[0]);
+    // Then one thread, not the mixing thread, pushed both legs.
+    let last = mix.len() - 1;
+    assert_eq!(leg0[last], leg1[last]);
+    assert_ne!(leg0[last], mix[last]);
+    assert_ne!(leg0[last], leg0[0]);
+}
+
+/// Not live, the sink pads may queue a second (the base class's `latency`, which then has no timing meaning, is
+/// raised while running) so that sources hand over in batches; the application's value is back after the run.
+#[test]
+fn not_live_pads_queue_more_while_running() {
+    init();
+    let pipeline = gst::parse::launch(
+        "councilmixer name=m latency=0 ! fakesink async=false \
+         audiotestsrc num-buffers=50 samplesperbuffer=160 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_0 \
+         audiotestsrc num-buffers=50 samplesperbuffer=160 ! audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_1 \
+         m.src_0 ! fakesink async=false m.src_1 ! fakesink async=false",
+    )
+    .unwrap()
+    .downcast::<gst::Pipeline>()
+    .unwrap();
+    let m = pipeline.by_name("m").unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let s = Arc::clone(&seen);
+    let weak = m.downgrade();
+    m.static_pad("src")
+        .unwrap()
+        .add_probe(gst::PadProbeType::BUFFER, move |_, _| {
+            if let Some(m) = weak.upgrade() {
+                s.lock()
+                    .unwrap()
+                    .push(m.property::<gst::ClockTime>("latency"));
+            }
+            gst::PadProbeReturn::Ok
+        });
+    run_to_eos(&pipeline);
+    let seen = seen.lock().unwrap();
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter().all(|l| *l == gst::ClockTime::from_seconds(1)),
+        "{seen:?}"
+    );
+    assert_eq!(
+        m.property::<gst::ClockTime>("latency"),
+        gst::ClockTime::ZERO
+    );
+}
+
+/// A live mixer that has been mixing for a while (it then waits for inputs itself, woken once per output buffer
+/// rather than by every arriving buffer): a participant late again and again is still silence at each deadline,
+/// and the others are mixed as soon as all are there.
+#[test]
+fn live_deadlines_while_mixing_steadily() {
+    let (mixer, clock) = live_mixer();
+    let mut hs: Vec<Harness> = (0..3).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    mixer.set_clock(Some(&clock)).unwrap();
+
+    for cycle in 0..4u64 {
+        for (h, v) in hs.iter_mut().zip([100, 200, 300]) {
+            h.push(tick(v, cycle * 10)).unwrap();
+        }
+        expect(&mut hs[0], "src_0", 500, cycle * 10);
+        expect(&mut hm, "src", 600, cycle * 10);
+        hs[1].pull().unwrap();
+        hs[2].pull().unwrap();
+    }
+    // Participant 1 misses 40-50 and 50-60 ms: each time, at its deadline, the others go out without it.
+    for cycle in 4..6u64 {
+        hs[0].push(tick(1000, cycle * 10)).unwrap();
+        hs[2].push(tick(3000, cycle * 10)).unwrap();
+        clock.crank();
+        expect(&mut hs[0], "src_0", 3000, cycle * 10);
+        expect(&mut hs[1], "src_1", 4000, cycle * 10);
+        expect(&mut hs[2], "src_2", 1000, cycle * 10);
+        expect(&mut hm, "src", 4000, cycle * 10);
+        assert!(clock.time() >= gst::ClockTime::from_mseconds(cycle * 10 + 50));
+    }
+    // Back at 60 ms.
+    for (h, v) in hs.iter_mut().zip([1, 2, 4]) {
+        h.push(tick(v, 60)).unwrap();
+    }
+    expect(&mut hs[1], "src_1", 5, 60);
+    expect(&mut hm, "src", 7, 60);
+}
+
+/// Participants that end before sending anything: every `src_%u` still gets its stream-start, segment and EOS, so
+/// a pipeline (which waits for EOS on every sink) ends.
+#[test]
+fn legs_that_never_had_a_buffer_get_eos() {
+    init();
+    let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
+    let mut hs: Vec<Harness> = (0..2).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    for h in &mut hs {
+        assert!(h.push_event(gst::event::Eos::new()));
+    }
+    let types = |h: &mut Harness| {
+        let mut types = Vec::new();
+        while types.last() != Some(&gst::EventType::Eos) {
+            types.push(h.pull_event().expect("an event").type_());
+        }
+        types
+    };
+    assert_eq!(types(&mut hm).last(), Some(&gst::EventType::Eos));
+    for h in &mut hs {
+        let types = types(h);
+        assert_eq!(types.first(), Some(&gst::EventType::StreamStart));
+        assert!(types.contains(&gst::EventType::Segment));
+        assert_eq!(types.last(), Some(&gst::EventType::Eos));
+    }
+    // And in a pipeline.
+    let run = run_appsrc(&[Vec::new(), Vec::new()], |_| {});
+    assert!(run.outs.values().all(|v| v.is_empty()));
+}
+
+/// Joining while playing with every output pushed from the mixing thread (`output-mode=direct`): the new leg gets
+/// its sticky events and its first buffer (its pad is active before the mixer can push on it).
+#[test]
+fn join_while_playing_without_output_threads() {
+    let (mixer, clock) = live_mixer();
+    mixer.set_property_from_str("output-mode", "direct");
+    let mut hs: Vec<Harness> = (0..2).map(|n| participant(&mixer, n)).collect();
+    let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+    mixer.set_clock(Some(&clock)).unwrap();
+    hs[0].push(tick(100, 0)).unwrap();
+    hs[1].push(tick(200, 0)).unwrap();
+    expect(&mut hm, "src", 300, 0);
+    expect(&mut hs[0], "src_0", 200, 0);
+
+    let mut h2 = participant(&mixer, 2);
+    mixer.set_clock(Some(&clock)).unwrap();
+    for (h, v) in hs.iter_mut().chain([&mut h2]).zip([100, 200, 400]) {
+        h.push(tick(v, 10)).unwrap();
+    }
+    expect(&mut h2, "src_2", 300, 10);
+    expect(&mut hm, "src", 700, 10);
+    let src2 = mixer.static_pad("src_2").unwrap();
+    assert!(src2.sticky_event::<gst::event::StreamStart>(0).is_some());
+    assert!(src2.sticky_event::<gst::event::Segment>(0).is_some());
+    assert_eq!(
+        src2.current_caps().unwrap(),
+        CAPS.parse::<gst::Caps>().unwrap()
+    );
+}
+
+/// Releasing a pair while playing ends its `src_%u` with EOS, after its last buffer (in the default output mode
+/// and with every output pushed from the mixing thread), and the others go on.
+#[test]
+fn a_released_pair_src_gets_eos() {
+    for mode in ["auto", "direct", "threads"] {
+        let (mixer, clock) = live_mixer();
+        mixer.set_property_from_str("output-mode", mode);
+        let mut hs: Vec<Harness> = (0..3).map(|n| participant(&mixer, n)).collect();
+        let mut hm = Harness::with_element(&mixer, None::<&str>, Some("src"));
+        mixer.set_clock(Some(&clock)).unwrap();
+        for cycle in 0..3u64 {
+            for (h, v) in hs.iter_mut().zip([100, 200, 400]) {
+                h.push(tick(v, cycle * 10)).unwrap();
+            }
+            expect(&mut hs[0], "src_0", 600, cycle * 10);
+            expect(&mut hs[1], "src_1", 500, cycle * 10);
+            expect(&mut hs[2], "src_2", 300, cycle * 10);
+            expect(&mut hm, "src", 700, cycle * 10);
+        }
+        let sink2 = mixer.static_pad("sink_2").unwrap();
+        mixer.release_request_pad(&sink2);
+        let mut leg = hs.pop().unwrap();
+        loop {
+            let event = leg.pull_event().expect("EOS on the released leg");
+            if event.type_() == gst::EventType::Eos {
+                break;
+            }
+        }
+        for (h, v) in hs.iter_mut().zip([1, 2]) {
+            h.push(tick(v, 30)).unwrap();
+        }
+        expect(&mut hs[0], &format!("{mode}: src_0"), 2, 30);
+        expect(&mut hm, &format!("{mode}: src"), 3, 30);
+        drop(leg);
+    }
+}
+
+/// A live mixer mixing steadily (waiting for inputs itself) hands events queued behind buffers to the base class:
+/// live participants ending with their last buffer followed at once by EOS end the mix (the pipeline posts EOS)
+/// rather than leave the EOS queued while the mixer waits for inputs. Real time, about half a second.
+#[test]
+fn live_participants_ending_end_the_mix() {
+    init();
+    for mode in ["auto", "direct"] {
+        let mut launch = format!("councilmixer name=m output-mode={mode} ! fakesink async=false ");
+        for n in 0..8 {
+            launch += &format!(
+                "audiotestsrc is-live=true num-buffers=25 samplesperbuffer=160 freq={} ! \
+                 audio/x-raw,format=S16LE,rate=8000,channels=1 ! m.sink_{n} \
+                 m.src_{n} ! fakesink async=false ",
+                300 + 100 * n
+            );
+        }
+        let pipeline = gst::parse::launch(&launch)
+            .unwrap()
+            .downcast::<gst::Pipeline>()
+            .unwrap();
+        run_to_eos(&pipeline);
+    }
 }

@@ -26,9 +26,10 @@
 //! ## Properties
 //!
 //! Element: `level-interval` (ns, default 200 ms, 0 = no level messages), `speaker-threshold` (dBov, default
-//! −40), `output-threads` (bool, default on, see below), and those inherited from `GstAudioAggregator` and
-//! `GstAggregator`: `latency`, `output-buffer-duration`, `force-live`, `start-time-selection`,
-//! `ignore-inactive-pads` (leave it off: see `constructed`), ...
+//! −40), `output-mode` (`auto` (default), `threads` or `direct`, see below; `output-threads` is a boolean shorthand:
+//! true = `threads`, false = `direct`), and those inherited from `GstAudioAggregator` and `GstAggregator`:
+//! `latency` (raised to 1 s while the mixer runs not live, see below), `output-buffer-duration`, `force-live`,
+//! `start-time-selection`, `ignore-inactive-pads` (leave it off: see `constructed`), ...
 //!
 //! Pad (`sink_%u`): `gain` (0..10, default 1), `mute` (contributes nothing; still hears everybody), `deaf` (its
 //! `src_%u` carries silence). All can change while playing and apply from the next output buffer.
@@ -80,20 +81,42 @@
 //! negotiated caps (or the template); downstream of a `src_%u` does not take part in negotiation, so a leg must
 //! accept the mixer's rate. Their latency queries are answered by the `src` pad's.
 //!
-//! **Each `src_%u` is pushed from a thread of its own** (`output-threads`, on by default): the mixing thread
-//! hands each participant's buffers to a bounded queue (50 buffers) that the `src_%u` pad's task empties, like a
-//! `queue` after a `tee`. Without it, one thread pushing to several sinks deadlocks at preroll: a sink prerolls by
-//! blocking on its first buffer until the pipeline is PLAYING, which needs every sink prerolled (live pipelines
-//! preroll on their first buffer too), so the plain launch line `m.src_0 ! fakesink m.src_1 ! fakesink` would hang.
-//! The participants' buffers are handed over before the full mix is pushed, so `src` may end in a sink directly.
-//! With `output-threads=false` every output is pushed from the mixing thread: cheaper (one thread hand-off less
-//! per participant and buffer; 20–50 % less CPU in the README's benchmark), but then each `src_%u` needs a `queue` or an
-//! `async=false` sink after it. A leg that does not keep up fills its queue; then, when live (the aggregator
-//! reports a latency), its oldest queued buffer is dropped (with a warning) so that the others go on; when not live,
-//! the mixer waits for it, as a `queue` would.
+//! **Who pushes the `src_%u` pads** (`output-mode`). One thread pushing to several sinks deadlocks at preroll: a
+//! sink prerolls by blocking on its first buffer until the pipeline is PLAYING, which needs every sink prerolled
+//! (live pipelines preroll on their first buffer too, and every sink prerolls again after a flush or when the
+//! pipeline pauses), so the plain launch line `m.src_0 ! fakesink m.src_1 ! fakesink` would hang. That is why
+//! each `src_%u` has a thread of its own, fed through a bounded queue (50 buffers), like a `queue` after a `tee`.
+//! But a thread hand-off per participant and output buffer is what the mixing costs most (thread switches, not
+//! arithmetic). So, in `output-mode=auto` (the default), a leg's own thread pushes only while its downstream may
+//! preroll: once it has pushed a buffer that went through while the element was PLAYING, and as long as the
+//! top-level pipeline is steadily PLAYING (no state change pending), the leg is pushed by **one shared output
+//! thread**, woken once per output buffer for all such legs. When the pipeline leaves PLAYING (or a flush comes),
+//! every leg goes back to its own thread, and the jobs the shared thread has not pushed yet go back to the legs'
+//! queues ahead of newer ones; the shared thread may then sit in a sink that prerolls on its buffer, but the
+//! mixing thread never does, so the other legs get theirs and the pause completes (test
+//! `auto_output_mode_prerolls_from_leg_threads_then_pushes_from_one_thread`). `output-mode=threads` always uses the
+//! legs' threads (a slow leg then never holds up the others); `output-mode=direct` pushes everything from the
+//! mixing thread (each `src_%u` then needs a `queue` or an `async=false` sink after it). A leg that does not keep
+//! up fills its queue (or the shared thread's, 50 output buffers); then, when live (the aggregator reports a
+//! latency), the oldest buffers are dropped (with a warning) so that the others go on; when not live, the mixer
+//! waits, as a `queue` would. In `auto`, a leg that blocks holds up the other legs pushed by the shared thread
+//! (not the mixing), as a sink behind a `tee` without `queue` would.
 //!
-//! Known limits: flushing seeks are not forwarded to the `src_%u` pads (a live conference does not seek); a
-//! released pair's `src_%u` gets no EOS (the application removes the leg it unlinks).
+//! **Input hand-offs.** Every aggregator sink pad hands each buffer to the mixing thread. Not live, a pad queues
+//! one buffer when `latency` is 0, so each source waits for the mixer after every buffer: while not live (checked
+//! every 64 output buffers), the element raises the base class's `latency`, which then has no timing meaning, to
+//! 1 s, so sources run ahead and hand over in batches; the application's value is back once live and after the
+//! run. Live, the base class wakes its thread for every arriving buffer (each unschedules its clock wait); so,
+//! once it has mixed an output buffer, the element waits for the next one's inputs itself (`aggregate`,
+//! `wait_inputs`): until every pad has a buffer or is EOS, woken once by the chain function of the last awaited
+//! pad (the base class's chain function, wrapped), or until the deadline the base class would use (base time +
+//! next output time + latency), where it mixes what there is. Serialized events and queries, flushes, pad
+//! requests and releases and state changes send it back to the base class, which handles them.
+//!
+//! A pair released while PLAYING ends its `src_%u` with EOS (`end_leg`); a `src_%u` that never had a buffer still
+//! gets its sticky events and EOS when the mixer ends. Known limits: no EOS for a pair released while not PLAYING
+//! (a sink would wait on it for PLAYING); with `output-mode=direct`, a buffer being pushed to a leg at the moment its
+//! pair is released may follow the EOS.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -118,6 +141,7 @@ static CAT: LazyLock<gst::DebugCategory> = LazyLock::new(|| {
 const PROP_LEVEL_INTERVAL: &str = "level-interval";
 const PROP_SPEAKER_THRESHOLD: &str = "speaker-threshold";
 const PROP_OUTPUT_THREADS: &str = "output-threads";
+const PROP_OUTPUT_MODE: &str = "output-mode";
 const PROP_GAIN: &str = "gain";
 const PROP_MUTE: &str = "mute";
 const PROP_DEAF: &str = "deaf";
@@ -125,11 +149,37 @@ const PROP_DEAF: &str = "deaf";
 const DEFAULT_LEVEL_INTERVAL: u64 = 200_000_000;
 const DEFAULT_SPEAKER_THRESHOLD: f64 = -40.0;
 const DEFAULT_GAIN: f64 = 1.0;
-const DEFAULT_OUTPUT_THREADS: bool = true;
+const DEFAULT_OUTPUT_MODE: OutputMode = OutputMode::Auto;
+
+/// How the `src_%u` pads are pushed (property `output-mode`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, glib::Enum)]
+#[enum_type(name = "GstCouncilMixerOutputMode")]
+pub enum OutputMode {
+    /// A thread per `src_%u` while its leg may preroll (before PLAYING, after a flush, while the pipeline
+    /// changes state); the mixing thread itself once the leg has taken a buffer in a steady PLAYING pipeline.
+    #[default]
+    #[enum_value(
+        name = "Auto: a thread per src_%u until its leg plays, then the mixing thread",
+        nick = "auto"
+    )]
+    Auto,
+    /// Always a thread per `src_%u` (like `tee ! queue`): a slow leg never holds up the mixer.
+    #[enum_value(name = "Threads: always a thread per src_%u", nick = "threads")]
+    Threads,
+    /// Always the mixing thread: each `src_%u` then needs a `queue` or an `async=false` sink behind it.
+    #[enum_value(name = "Direct: always the mixing thread", nick = "direct")]
+    Direct,
+}
 
 /// Buffers a `src_%u` pad's queue holds (with `output-threads`) before the mixer waits for that leg (not live) or
 /// drops its oldest buffer (live).
 const MAX_QUEUED_BUFFERS: usize = 50;
+
+/// How much each sink pad may queue when the mixer is not live (see [`CouncilMixer::adapt_queue`]).
+const NON_LIVE_QUEUE: gst::ClockTime = gst::ClockTime::from_mseconds(1000);
+
+/// Output buffers between two checks of whether the mixer is live.
+const LIVE_CHECK_INTERVAL: u64 = 64;
 
 /// Name of the level element message.
 const LEVELS_MESSAGE: &str = "council-levels";
@@ -189,6 +239,60 @@ struct PadState {
 pub struct CouncilMixerPad {
     settings: Mutex<PadSettings>,
     state: Mutex<PadState>,
+    /// The base class's chain function, which [`CouncilMixerPad::chain`] wraps.
+    parent_chain: std::sync::OnceLock<ChainFunction>,
+    /// A live mixer waits for a buffer on this pad (see [`CouncilMixer::wait_inputs`]).
+    awaited: std::sync::atomic::AtomicBool,
+    /// Serialized events and queries queued on this pad that the base class has not handled yet: while there are
+    /// any, the mixing thread goes back to the base class between output buffers.
+    pending: std::sync::atomic::AtomicUsize,
+}
+
+impl CouncilMixerPad {
+    fn pending_handled(&self) {
+        let _ = self
+            .pending
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+    }
+}
+
+/// A pad chain function of the C API.
+type ChainFunction = unsafe extern "C" fn(
+    *mut gst::ffi::GstPad,
+    *mut gst::ffi::GstObject,
+    *mut gst::ffi::GstBuffer,
+) -> gst::ffi::GstFlowReturn;
+
+impl CouncilMixerPad {
+    /// Queues `buffer` with the base class's chain function, then, if a live mixer waits for this pad, tells it
+    /// (after queueing: the base class's own wake-up on every buffer is what [`CouncilMixer::wait_inputs`] avoids).
+    fn chain(
+        pad: &super::CouncilMixerPad,
+        parent: Option<&gst::Object>,
+        buffer: gst::Buffer,
+    ) -> Result<gst::FlowSuccess, gst::FlowError> {
+        let imp = pad.imp();
+        let Some(chain) = imp.parent_chain.get() else {
+            gst::error!(CAT, obj = pad, "No chain function");
+            return Err(gst::FlowError::Error);
+        };
+        use glib::translate::{FromGlib, IntoGlibPtr, ToGlibPtr};
+        // SAFETY: the base class's chain function, called as GStreamer would: with the pad, its parent and a
+        // buffer reference that it takes.
+        let ret = unsafe {
+            gst::FlowReturn::from_glib(chain(
+                ToGlibPtr::<*mut gst::ffi::GstPad>::to_glib_none(pad.upcast_ref::<gst::Pad>()).0,
+                parent.map_or(std::ptr::null_mut(), |p| p.to_glib_none().0),
+                buffer.into_glib_ptr(),
+            ))
+        };
+        if imp.awaited.swap(false, Ordering::AcqRel)
+            && let Some(mixer) = parent.and_then(|p| p.downcast_ref::<super::CouncilMixer>())
+        {
+            mixer.imp().input_arrived();
+        }
+        ret.into_result()
+    }
 }
 
 #[glib::object_subclass]
@@ -199,6 +303,23 @@ impl ObjectSubclass for CouncilMixerPad {
 }
 
 impl ObjectImpl for CouncilMixerPad {
+    fn constructed(&self) {
+        self.parent_constructed();
+        let pad = self.obj();
+        // SAFETY: reads the chain function the base class has just installed, and installs ours before the pad
+        // is used.
+        unsafe {
+            let raw: *mut gst::ffi::GstPad =
+                glib::translate::ToGlibPtr::to_glib_none(pad.upcast_ref::<gst::Pad>()).0;
+            if let Some(chain) = (*raw).chainfunc {
+                let _ = self.parent_chain.set(chain);
+                pad.set_chain_function(|pad, parent, buffer| {
+                    CouncilMixerPad::chain(pad, parent, buffer)
+                });
+            }
+        }
+    }
+
     fn properties() -> &'static [glib::ParamSpec] {
         static PROPERTIES: LazyLock<Vec<glib::ParamSpec>> = LazyLock::new(|| {
             vec![
@@ -252,7 +373,13 @@ impl ObjectImpl for CouncilMixerPad {
 
 impl GstObjectImpl for CouncilMixerPad {}
 impl PadImpl for CouncilMixerPad {}
-impl AggregatorPadImpl for CouncilMixerPad {}
+impl AggregatorPadImpl for CouncilMixerPad {
+    fn flush(&self, aggregator: &gst_base::Aggregator) -> Result<gst::FlowSuccess, gst::FlowError> {
+        // What was queued is gone.
+        self.pending.store(0, Ordering::Release);
+        self.parent_flush(aggregator)
+    }
+}
 impl AudioAggregatorPadImpl for CouncilMixerPad {}
 
 // ------------------------------------------------------------------------------------------------------------
@@ -262,7 +389,7 @@ impl AudioAggregatorPadImpl for CouncilMixerPad {}
 struct Settings {
     level_interval: u64,
     speaker_threshold: f64,
-    output_threads: bool,
+    output_mode: OutputMode,
 }
 
 impl Default for Settings {
@@ -270,7 +397,7 @@ impl Default for Settings {
         Self {
             level_interval: DEFAULT_LEVEL_INTERVAL,
             speaker_threshold: DEFAULT_SPEAKER_THRESHOLD,
-            output_threads: DEFAULT_OUTPUT_THREADS,
+            output_mode: DEFAULT_OUTPUT_MODE,
         }
     }
 }
@@ -290,7 +417,7 @@ struct Participant {
     sink: super::CouncilMixerPad,
     src: gst::Pad,
     sent: Sent,
-    /// Feeds the `src_%u` pad's own thread (with `output-threads`).
+    /// Feeds the `src_%u` pad's own thread (see `output-mode`).
     out: Arc<OutQueue>,
 }
 
@@ -306,6 +433,16 @@ struct OutState {
     buffers: usize,
     /// Set while the pad is inactive: nothing is queued, the thread stops.
     flushing: bool,
+    /// `output-mode=auto`: the leg's thread pushed a buffer that its downstream took while the element was
+    /// PLAYING (so it is not prerolling), and nothing is queued since: the shared output thread may push it.
+    direct: bool,
+    /// Jobs of this leg given to the shared output thread and not pushed yet: the leg's own thread waits for
+    /// them (they are older than anything in `items`).
+    in_shared: usize,
+    /// The leg's own thread is pushing an item it has taken.
+    pushing: bool,
+    /// The pair is being released: its last items (EOS) are queued, nothing more is taken.
+    closed: bool,
 }
 
 /// A bounded queue from the mixing thread to a `src_%u` pad's thread (an internal `queue`, as after a `tee`).
@@ -338,13 +475,67 @@ impl OutQueue {
                 st = self.cond.wait(st).unwrap();
             }
         }
-        if st.flushing {
+        if st.flushing || st.closed {
             return dropped;
         }
         st.buffers += incoming;
         st.items.extend(items);
         self.cond.notify_all();
         dropped
+    }
+
+    /// Queues the last `items` of a released pair for the leg's own thread (after whatever the shared thread still
+    /// has of it); nothing is taken after them.
+    fn close_with(&self, items: Vec<Item>) {
+        let mut st = self.state.lock().unwrap();
+        if st.flushing {
+            return;
+        }
+        st.closed = true;
+        st.direct = false;
+        st.buffers += items
+            .iter()
+            .filter(|i| matches!(i, Item::Buffer(_)))
+            .count();
+        st.items.extend(items);
+        self.cond.notify_all();
+    }
+
+    /// Queues `event` for the leg's own thread if it has nothing else to push (see `preroll_legs`).
+    fn event_if_idle(&self, event: &gst::Event) -> bool {
+        let mut st = self.state.lock().unwrap();
+        if st.flushing || !st.items.is_empty() || st.in_shared > 0 || st.pushing {
+            return false;
+        }
+        st.direct = false;
+        st.items.push_back(Item::Event(event.clone()));
+        self.cond.notify_all();
+        true
+    }
+
+    /// The leg's own thread has pushed the item it took.
+    fn pushed(&self) {
+        let mut st = self.state.lock().unwrap();
+        st.pushing = false;
+        if st.closed {
+            self.cond.notify_all();
+        }
+    }
+
+    /// Waits (at most `timeout`) until everything queued for the leg has been pushed; whether it has.
+    fn wait_drained(&self, timeout: std::time::Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
+        let mut st = self.state.lock().unwrap();
+        loop {
+            if st.flushing || (st.items.is_empty() && st.in_shared == 0 && !st.pushing) {
+                return true;
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            st = self.cond.wait_timeout(st, deadline - now).unwrap().0;
+        }
     }
 
     /// The next item, waiting for one; `None` once flushing.
@@ -354,10 +545,13 @@ impl OutQueue {
             if st.flushing {
                 return None;
             }
-            if let Some(item) = st.items.pop_front() {
+            if st.in_shared == 0
+                && let Some(item) = st.items.pop_front()
+            {
                 if matches!(item, Item::Buffer(_)) {
                     st.buffers -= 1;
                 }
+                st.pushing = true;
                 self.cond.notify_all();
                 return Some(item);
             }
@@ -365,14 +559,228 @@ impl OutQueue {
         }
     }
 
+    /// A job of this leg is given to the shared output thread.
+    fn shared_taken(&self) {
+        self.state.lock().unwrap().in_shared += 1;
+    }
+
+    /// A job of this leg left the shared output thread: pushed, dropped, or (`items` not empty) given back to
+    /// the leg's own thread, ahead of what it has queued.
+    fn shared_done(&self, items: Vec<Item>) {
+        let mut st = self.state.lock().unwrap();
+        st.in_shared = st.in_shared.saturating_sub(1);
+        if !st.flushing {
+            for item in items.into_iter().rev() {
+                if matches!(item, Item::Buffer(_)) {
+                    st.buffers += 1;
+                }
+                st.items.push_front(item);
+            }
+        }
+        // Wake the leg's thread only if it has work now (this runs once per leg and output buffer), or whoever
+        // waits for a released leg to drain.
+        if st.in_shared == 0 && (!st.items.is_empty() || st.closed) {
+            self.cond.notify_all();
+        }
+    }
+
+    /// `output-mode=auto`: whether the mixing thread may push this leg itself. `steady` false (the pipeline is
+    /// not steadily PLAYING) hands the leg back to its thread until it has played again.
+    fn take_direct(&self, steady: bool) -> bool {
+        let mut st = self.state.lock().unwrap();
+        if !steady {
+            st.direct = false;
+        }
+        st.direct && st.items.is_empty() && !st.flushing && !st.closed
+    }
+
+    /// Called by the leg's thread after its downstream took a buffer in PLAYING: if nothing else is queued, the
+    /// mixing thread pushes from now on (see [`OutQueue::take_direct`]).
+    fn leg_plays(&self) -> bool {
+        let mut st = self.state.lock().unwrap();
+        if st.items.is_empty() && st.in_shared == 0 && !st.flushing && !st.closed {
+            st.direct = true;
+        }
+        st.direct
+    }
+
     fn set_flushing(&self, flushing: bool) {
         let mut st = self.state.lock().unwrap();
         st.flushing = flushing;
+        // A flushed leg prerolls again: back to its own thread.
+        st.direct = false;
         if flushing {
             st.items.clear();
             st.buffers = 0;
         }
         self.cond.notify_all();
+    }
+}
+
+/// One leg's items for one output buffer, for the shared output thread.
+struct Job {
+    src: gst::Pad,
+    out: Arc<OutQueue>,
+    items: Vec<Item>,
+}
+
+#[derive(Default)]
+struct SharedState {
+    jobs: VecDeque<Job>,
+    /// The thread waits for jobs (it is woken only then).
+    idle: bool,
+    /// The mixer waits for room (it is woken only then).
+    full: bool,
+    /// The thread is to leave.
+    stop: bool,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// `output-mode=auto`: one thread that pushes, in turn, every leg that plays. It is woken once per output buffer
+/// instead of once per leg, and the mixing thread never waits in a leg's sink: when the pipeline leaves PLAYING
+/// while this thread sits in a sink (which then prerolls on that buffer), the mixer gives the jobs not pushed yet
+/// back to the legs' own threads, which preroll the other sinks.
+#[derive(Default)]
+struct SharedOut {
+    state: Mutex<SharedState>,
+    cond: Condvar,
+}
+
+impl SharedOut {
+    /// Hands `jobs` (one output buffer's) to the thread, starting it if needed. Beyond [`MAX_QUEUED_BUFFERS`]
+    /// output buffers queued, drops the oldest (`leaky()`, live) or waits (not live).
+    fn submit(self: &Arc<Self>, jobs: Vec<Job>, leaky: &dyn Fn() -> bool) {
+        if jobs.is_empty() {
+            return;
+        }
+        let limit = MAX_QUEUED_BUFFERS * jobs.len();
+        for job in &jobs {
+            job.out.shared_taken();
+        }
+        let mut st = self.state.lock().unwrap();
+        if st.jobs.len() + jobs.len() > limit {
+            // Asked without the lock: it takes the aggregator's.
+            drop(st);
+            let leaky = leaky();
+            st = self.state.lock().unwrap();
+            while !st.stop && !st.jobs.is_empty() && st.jobs.len() + jobs.len() > limit {
+                if leaky {
+                    let excess = (st.jobs.len() + jobs.len() - limit).min(st.jobs.len());
+                    let dropped: Vec<Job> = st.jobs.drain(..excess).collect();
+                    drop(st);
+                    gst::warning!(
+                        CAT,
+                        "Legs not keeping up: dropped {} buffer(s)",
+                        dropped.len()
+                    );
+                    for job in dropped {
+                        job.out.shared_done(Vec::new());
+                    }
+                    st = self.state.lock().unwrap();
+                } else {
+                    st.full = true;
+                    st = self.cond.wait(st).unwrap();
+                }
+            }
+        }
+        if st.stop {
+            drop(st);
+            for job in jobs {
+                job.out.shared_done(Vec::new());
+            }
+            return;
+        }
+        st.jobs.extend(jobs);
+        if st.thread.is_none() {
+            let this = Arc::clone(self);
+            match std::thread::Builder::new()
+                .name("councilmixer-out".into())
+                .spawn(move || this.run())
+            {
+                Ok(handle) => st.thread = Some(handle),
+                Err(err) => {
+                    gst::error!(CAT, "Could not start the output thread: {}", err);
+                    let jobs: Vec<Job> = st.jobs.drain(..).collect();
+                    drop(st);
+                    for job in jobs {
+                        job.out.shared_done(job.items);
+                    }
+                    return;
+                }
+            }
+        }
+        if st.idle {
+            self.cond.notify_all();
+        }
+    }
+
+    fn run(&self) {
+        loop {
+            let job = {
+                let mut st = self.state.lock().unwrap();
+                loop {
+                    if st.stop {
+                        return;
+                    }
+                    if let Some(job) = st.jobs.pop_front() {
+                        st.idle = false;
+                        if std::mem::take(&mut st.full) {
+                            // Room for the mixer.
+                            self.cond.notify_all();
+                        }
+                        break job;
+                    }
+                    st.idle = true;
+                    st = self.cond.wait(st).unwrap();
+                }
+            };
+            for item in job.items {
+                push_item(&job.src, item);
+            }
+            job.out.shared_done(Vec::new());
+        }
+    }
+
+    /// Gives every job not pushed yet back to its leg's own thread (the pipeline is leaving PLAYING).
+    fn reclaim(&self) {
+        let jobs: Vec<Job> = self.state.lock().unwrap().jobs.drain(..).collect();
+        self.cond.notify_all();
+        // Latest first: each leg's earlier jobs end up at the front of its queue.
+        for job in jobs.into_iter().rev() {
+            job.out.shared_done(job.items);
+        }
+    }
+
+    /// Drops the jobs of the leg `out` (flushing), or of every leg (`None`).
+    fn drop_jobs(&self, out: Option<&Arc<OutQueue>>) {
+        let dropped: Vec<Job> = {
+            let mut st = self.state.lock().unwrap();
+            let (gone, kept): (Vec<Job>, Vec<Job>) = st
+                .jobs
+                .drain(..)
+                .partition(|j| out.is_none_or(|o| Arc::ptr_eq(o, &j.out)));
+            st.jobs.extend(kept);
+            gone
+        };
+        self.cond.notify_all();
+        for job in dropped {
+            job.out.shared_done(Vec::new());
+        }
+    }
+
+    /// Stops the thread (after the legs' pads were deactivated, so it cannot be stuck in a push).
+    fn stop(&self) {
+        let handle = {
+            let mut st = self.state.lock().unwrap();
+            st.stop = true;
+            st.thread.take()
+        };
+        self.cond.notify_all();
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+        self.drop_jobs(None);
+        self.state.lock().unwrap().stop = false;
     }
 }
 
@@ -422,6 +830,78 @@ pub struct CouncilMixer {
     caps: Mutex<Option<gst::Caps>>,
     /// Group of the `src_%u` streams, per run.
     group_id: Mutex<Option<gst::GroupId>>,
+    /// The element is PLAYING (see `output-mode`).
+    playing: std::sync::atomic::AtomicBool,
+    /// Pushes the legs that play (`output-mode=auto`).
+    shared: Arc<SharedOut>,
+    /// The `latency` set by the application, while [`CouncilMixer::adapt_queue`] has raised it (not live).
+    queue_raised: Mutex<Option<gst::ClockTime>>,
+    /// The mixing thread waiting for inputs itself (live, see [`CouncilMixer::wait_inputs`]).
+    wait: Mutex<InputWait>,
+    /// Whether the mixer was live when last checked (by [`CouncilMixer::adapt_queue`]).
+    live: std::sync::atomic::AtomicBool,
+}
+
+#[derive(Default)]
+struct InputWait {
+    /// The deadline being waited for; unscheduled when the last awaited input arrives or on `interrupt`.
+    id: Option<gst::SingleShotClockId>,
+    /// Pads still awaited.
+    awaited: usize,
+    /// Something for the base class to handle (serialized event or query, flush, pads, state): back to it.
+    interrupted: bool,
+}
+
+/// Why [`CouncilMixer::wait_inputs`] returned.
+enum Inputs {
+    /// Every pad has a buffer (or is EOS): mix now.
+    Ready,
+    /// The live deadline passed: mix what there is.
+    Deadline,
+    /// Return to the base class (not live, interrupted, no clock).
+    Return,
+}
+
+/// The sticky events of the `src_%u` pads (see [`CouncilMixer::sticky`]).
+struct Sticky {
+    element: String,
+    group_id: gst::GroupId,
+    caps: Option<gst::Caps>,
+    segment: gst::Segment,
+    /// [`segment_key`] of `segment`.
+    key: String,
+}
+
+impl Sticky {
+    /// The sticky events participant `number` still needs before its next buffer or EOS, noted as sent.
+    fn events_for(&self, number: u32, p: &mut Participant) -> Vec<gst::Event> {
+        let mut events = Vec::new();
+        if !p.sent.stream_start {
+            // Unique per element and run (`gst_pad_create_stream_id` refuses pads that are not the element's own
+            // always pads).
+            let stream_id = format!("{}/{:?}/src_{number}", self.element, self.group_id);
+            events.push(
+                gst::event::StreamStart::builder(&stream_id)
+                    .group_id(self.group_id)
+                    .build(),
+            );
+            p.sent.stream_start = true;
+        }
+        if let Some(caps) = &self.caps
+            && p.sent
+                .caps
+                .as_ref()
+                .is_none_or(|c| c.as_ptr() != caps.as_ptr())
+        {
+            events.push(gst::event::Caps::new(caps));
+            p.sent.caps = Some(caps.clone());
+        }
+        if p.sent.segment.as_ref() != Some(&self.key) {
+            events.push(gst::event::Segment::new(&self.segment));
+            p.sent.segment = Some(self.key.clone());
+        }
+        events
+    }
 }
 
 /// A participant as seen by one output buffer.
@@ -435,34 +915,7 @@ struct Row {
 struct Push {
     src: gst::Pad,
     out: Arc<OutQueue>,
-    events: Vec<gst::Event>,
-    buffer: gst::Buffer,
-}
-
-impl Push {
-    /// Queues for the pad's thread (dropping the oldest buffer if it is full and `leaky`), or pushes right here.
-    fn run(self, threaded: bool, leaky: bool) {
-        let items = self
-            .events
-            .into_iter()
-            .map(Item::Event)
-            .chain(std::iter::once(Item::Buffer(self.buffer)));
-        if threaded {
-            let dropped = self.out.enqueue(items, leaky);
-            if dropped > 0 {
-                gst::warning!(
-                    CAT,
-                    obj = self.src,
-                    "Leg not keeping up: dropped {} buffer(s)",
-                    dropped
-                );
-            }
-        } else {
-            for item in items {
-                push_item(&self.src, item);
-            }
-        }
-    }
+    items: Vec<Item>,
 }
 
 impl CouncilMixer {
@@ -526,6 +979,13 @@ impl CouncilMixer {
             })
             .build();
 
+        // Added (and, in a running element, activated) before the mixing thread can see it: events pushed on a
+        // pad not active yet are dropped, and the leg would never get its stream-start, caps and segment.
+        if let Err(err) = element.add_pad(&src) {
+            gst::error!(CAT, imp = self, "Could not add src_{}: {}", number, err);
+            self.parent_release_pad(sink.upcast_ref());
+            return None;
+        }
         self.participants.lock().unwrap().insert(
             number,
             Participant {
@@ -535,13 +995,8 @@ impl CouncilMixer {
                 out,
             },
         );
-        if let Err(err) = element.add_pad(&src) {
-            gst::error!(CAT, imp = self, "Could not add src_{}: {}", number, err);
-            self.participants.lock().unwrap().remove(&number);
-            self.parent_release_pad(sink.upcast_ref());
-            return None;
-        }
         gst::info!(CAT, imp = self, "Participant {} joined", number);
+        self.interrupt();
         Some(if want_src { src } else { sink.upcast() })
     }
 
@@ -581,6 +1036,9 @@ impl CouncilMixer {
     /// Mixes, pushes the full mix on `src` and each participant's mix-minus on its `src_%u`.
     fn mix_and_push(&self, mut buffer: gst::Buffer) -> Result<gst::FlowSuccess, gst::FlowError> {
         let generation = self.generation.load(Ordering::Acquire);
+        if generation % LIVE_CHECK_INTERVAL == 1 {
+            self.adapt_queue();
+        }
         let frames = buffer.size() / 2;
         let mut scratch = self.scratch.lock().unwrap();
         let scratch = &mut *scratch;
@@ -683,13 +1141,7 @@ impl CouncilMixer {
         // Participants first, then the full mix: the sink behind `src` may block in preroll on its first buffer,
         // so it must come last (see the module doc on `output-threads`).
         let pushes = self.pending_pushes(outputs);
-        let threaded = self.settings.lock().unwrap().output_threads;
-        // Live (the aggregator reports a latency only then): a leg that does not keep up loses its oldest
-        // buffers instead of holding up everybody. Not live: the mixer waits for it, like a queue.
-        let leaky = self.obj().latency().is_some();
-        for push in pushes {
-            push.run(threaded, leaky);
-        }
+        self.route(pushes);
         let ret = self.parent_finish_buffer(buffer);
 
         if let Some(message) = message {
@@ -706,6 +1158,183 @@ impl CouncilMixer {
             ret
         );
         ret
+    }
+
+    /// Live, after an output buffer: waits for the next one's inputs here, until every pad has a buffer (or is EOS)
+    /// or the deadline (start + latency, as the base class computes it) passes. The base class would wait too, but
+    /// be woken by each single buffer arriving (a thread switch per participant and buffer); this wait is woken
+    /// once, by the last awaited pad's chain function ([`CouncilMixerPad::chain`]), or by the deadline.
+    fn wait_inputs(&self) -> Inputs {
+        if !self.live.load(Ordering::Relaxed) {
+            return Inputs::Return;
+        }
+        let element = self.obj();
+        let (Some(clock), Some(base_time), Some(latency)) =
+            (element.clock(), element.base_time(), element.latency())
+        else {
+            gst::log!(CAT, imp = self, "No clock, base time or latency");
+            return Inputs::Return;
+        };
+        let Some(start) = self.parent_next_time() else {
+            gst::log!(CAT, imp = self, "No next output time");
+            return Inputs::Return;
+        };
+        let pads: Vec<super::CouncilMixerPad> = element
+            .sink_pads()
+            .into_iter()
+            .filter_map(|p| p.downcast::<super::CouncilMixerPad>().ok())
+            .collect();
+        let Some(deadline) = base_time
+            .checked_add(start)
+            .and_then(|t| t.checked_add(latency))
+        else {
+            gst::debug!(CAT, imp = self, "Deadline out of range");
+            return Inputs::Return;
+        };
+        loop {
+            // A new clock id each round: an unscheduled one cannot be waited on again.
+            let id = clock.new_single_shot_id(deadline);
+            // An event or query queued behind a buffer could not be handled when it interrupted: it is the base
+            // class's once that buffer is mixed.
+            if pads
+                .iter()
+                .any(|p| p.imp().pending.load(Ordering::Acquire) > 0)
+            {
+                gst::log!(CAT, imp = self, "Events or queries pending");
+                return Inputs::Return;
+            }
+            {
+                let mut wait = self.wait.lock().unwrap();
+                if std::mem::take(&mut wait.interrupted) {
+                    gst::log!(CAT, imp = self, "Interrupted");
+                    return Inputs::Return;
+                }
+                wait.id = Some(id.clone());
+                wait.awaited = pads.len();
+            }
+            // Await every pad first, then strike those that have a buffer: a buffer arriving meanwhile is counted
+            // here or by its chain function. The count only decides when to wake up (a chain function finishing
+            // late may count a buffer already mixed); readiness is checked on the pads themselves.
+            for pad in &pads {
+                pad.imp().awaited.store(true, Ordering::Release);
+            }
+            let (mut ready, mut eos) = (0, 0);
+            for pad in &pads {
+                let agg = pad.upcast_ref::<gst_base::AggregatorPad>();
+                let is_eos = !agg.has_buffer() && agg.is_eos();
+                if is_eos || agg.has_buffer() {
+                    pad.imp().awaited.store(false, Ordering::Release);
+                    ready += 1;
+                    eos += usize::from(is_eos);
+                }
+            }
+            if eos == pads.len() {
+                // Every participant has ended: the base class ends the mix.
+                for pad in &pads {
+                    pad.imp().awaited.store(false, Ordering::Release);
+                }
+                let mut wait = self.wait.lock().unwrap();
+                wait.id = None;
+                wait.awaited = 0;
+                gst::log!(CAT, imp = self, "All inputs ended");
+                return Inputs::Return;
+            }
+            let all_ready = ready == pads.len();
+            if !all_ready {
+                let mut wait = self.wait.lock().unwrap();
+                wait.awaited = pads.len() - ready;
+                gst::trace!(
+                    CAT,
+                    imp = self,
+                    "Waiting for {} of {} pads until {}",
+                    wait.awaited,
+                    pads.len(),
+                    deadline
+                );
+            }
+            let res = if all_ready {
+                Ok(gst::ClockSuccess::Ok)
+            } else {
+                id.wait().0
+            };
+            let interrupted = {
+                let mut wait = self.wait.lock().unwrap();
+                wait.id = None;
+                wait.awaited = 0;
+                std::mem::take(&mut wait.interrupted)
+            };
+            for pad in &pads {
+                pad.imp().awaited.store(false, Ordering::Release);
+            }
+            if interrupted {
+                gst::log!(CAT, imp = self, "Interrupted while waiting");
+                return Inputs::Return;
+            }
+            gst::trace!(CAT, imp = self, "Wait: {:?}", res);
+            match res {
+                _ if all_ready => return Inputs::Ready,
+                // Unscheduled: the last awaited pad got its buffer, probably; check.
+                Err(gst::ClockError::Unscheduled) => continue,
+                Ok(_) | Err(gst::ClockError::Early) => return Inputs::Deadline,
+                Err(err) => {
+                    gst::debug!(CAT, imp = self, "Clock wait failed: {:?}", err);
+                    return Inputs::Return;
+                }
+            }
+        }
+    }
+
+    /// The chain function of a pad the mixing thread waits for has queued a buffer.
+    fn input_arrived(&self) {
+        let mut wait = self.wait.lock().unwrap();
+        wait.awaited = wait.awaited.saturating_sub(1);
+        gst::trace!(CAT, imp = self, "Input arrived, {} awaited", wait.awaited);
+        if wait.awaited == 0
+            && let Some(id) = &wait.id
+        {
+            id.unschedule();
+        }
+    }
+
+    /// Makes the mixing thread return to the base class (which handles events, queries, flushes, pads, states).
+    fn interrupt(&self) {
+        let mut wait = self.wait.lock().unwrap();
+        wait.interrupted = true;
+        if let Some(id) = &wait.id {
+            id.unschedule();
+        }
+    }
+
+    /// When the mixer is not live, lets each sink pad queue [`NON_LIVE_QUEUE`] (by raising the base class's
+    /// `latency`, which has no timing meaning then), so that sources run ahead instead of handing over every
+    /// buffer to the mixing thread one by one (a thread switch per participant and buffer otherwise); restores the
+    /// application's value once live (and in `stop`).
+    fn adapt_queue(&self) {
+        let live = self.obj().latency().is_some();
+        self.live.store(live, Ordering::Relaxed);
+        let mut raised = self.queue_raised.lock().unwrap();
+        match (live, *raised) {
+            (false, None) => {
+                let set = self.obj().property::<gst::ClockTime>("latency");
+                if set < NON_LIVE_QUEUE {
+                    gst::info!(
+                        CAT,
+                        imp = self,
+                        "Not live: sink pads may queue {} (latency {} meanwhile)",
+                        NON_LIVE_QUEUE,
+                        set
+                    );
+                    *raised = Some(set);
+                    self.obj().set_property("latency", NON_LIVE_QUEUE);
+                }
+            }
+            (true, Some(set)) => {
+                gst::info!(CAT, imp = self, "Live: latency back to {}", set);
+                *raised = None;
+                self.obj().set_property("latency", set);
+            }
+            _ => (),
+        }
     }
 
     /// Adds `frames` to the level interval; returns its duration in ns if it is complete (and starts the next).
@@ -753,7 +1382,7 @@ impl CouncilMixer {
         let end = buffer
             .pts()
             .zip(buffer.duration())
-            .map(|(p, d)| p + d)
+            .and_then(|(p, d)| p.checked_add(d))
             .and_then(|end| {
                 self.obj()
                     .src_pad()
@@ -785,57 +1414,44 @@ impl CouncilMixer {
     /// Built from the aggregator's own state rather than from the `src` pad's sticky events, because the
     /// participants' buffers go out before the full mix's (see `mix_and_push`).
     fn pending_pushes(&self, outputs: Vec<(u32, gst::Buffer)>) -> Vec<Push> {
-        let element = self.obj();
-        let caps = self.caps.lock().unwrap().clone();
-        let segment = element.src_pad().segment();
-        let key = segment_key(&segment);
-
+        let sticky = self.sticky();
         let mut participants = self.participants.lock().unwrap();
-        let group_id = *self
-            .group_id
-            .lock()
-            .unwrap()
-            .get_or_insert_with(gst::GroupId::next);
         let mut pushes = Vec::with_capacity(outputs.len());
         for (number, buffer) in outputs {
             // Released meanwhile.
             let Some(p) = participants.get_mut(&number) else {
                 continue;
             };
-            let mut events = Vec::new();
-            if !p.sent.stream_start {
-                // Unique per element and run (`gst_pad_create_stream_id` refuses pads that are not the
-                // element's own always pads).
-                let stream_id = format!("{}/{:?}/src_{number}", element.name(), group_id);
-                events.push(
-                    gst::event::StreamStart::builder(&stream_id)
-                        .group_id(group_id)
-                        .build(),
-                );
-                p.sent.stream_start = true;
-            }
-            if let Some(caps) = &caps
-                && p.sent
-                    .caps
-                    .as_ref()
-                    .is_none_or(|c| c.as_ptr() != caps.as_ptr())
-            {
-                events.push(gst::event::Caps::new(caps));
-                p.sent.caps = Some(caps.clone());
-            }
-            if p.sent.segment.as_ref() != Some(&key) {
-                events.push(gst::event::Segment::new(&segment));
-                p.sent.segment = Some(key.clone());
-            }
+            let events = sticky.events_for(number, p);
             p.sent.eos = false;
             pushes.push(Push {
                 src: p.src.clone(),
                 out: Arc::clone(&p.out),
-                events,
-                buffer,
+                items: events
+                    .into_iter()
+                    .map(Item::Event)
+                    .chain(std::iter::once(Item::Buffer(buffer)))
+                    .collect(),
             });
         }
         pushes
+    }
+
+    /// What the `src_%u` pads' sticky events are now.
+    fn sticky(&self) -> Sticky {
+        let element = self.obj();
+        let segment = element.src_pad().segment();
+        Sticky {
+            element: element.name().to_string(),
+            group_id: *self
+                .group_id
+                .lock()
+                .unwrap()
+                .get_or_insert_with(gst::GroupId::next),
+            caps: self.caps.lock().unwrap().clone(),
+            key: segment_key(&segment),
+            segment,
+        }
     }
 
     /// Every participant's `src_%u` pad and out-queue (taken out of the lock, for pushing).
@@ -848,32 +1464,159 @@ impl CouncilMixer {
             .collect()
     }
 
-    /// Sends EOS on every `src_%u` that has not had it.
+    /// Sends EOS on every `src_%u` that has not had it, after the sticky events it lacks (a leg that never had a
+    /// buffer gets its stream-start, caps if known, and segment first: its downstream must end too).
     fn eos_participants(&self) {
-        let threaded = self.settings.lock().unwrap().output_threads;
-        let srcs: Vec<(gst::Pad, Arc<OutQueue>)> = self
+        let sticky = self.sticky();
+        let pushes: Vec<Push> = self
             .participants
             .lock()
             .unwrap()
-            .values_mut()
-            .filter(|p| !p.sent.eos && p.sent.stream_start)
-            .map(|p| {
+            .iter_mut()
+            .filter(|(_, p)| !p.sent.eos)
+            .map(|(&number, p)| {
+                let events = sticky.events_for(number, p);
                 p.sent.eos = true;
-                (p.src.clone(), Arc::clone(&p.out))
+                gst::debug!(CAT, obj = p.src, "EOS");
+                Push {
+                    src: p.src.clone(),
+                    out: Arc::clone(&p.out),
+                    items: events
+                        .into_iter()
+                        .chain(std::iter::once(gst::event::Eos::new()))
+                        .map(Item::Event)
+                        .collect(),
+                }
             })
             .collect();
-        for (src, out) in srcs {
-            gst::debug!(CAT, obj = src, "EOS");
-            let eos = Item::Event(gst::event::Eos::new());
-            if threaded {
-                out.enqueue([eos], false);
-            } else {
-                push_item(&src, eos);
+        self.route(pushes);
+    }
+
+    /// Sends EOS (after the sticky events it lacks) down the `src_%u` of a pair being released, after what it
+    /// already has queued, and waits (at most a second) until it has gone: its downstream ends too. Only while
+    /// PLAYING: in PAUSED a sink would wait on the EOS for PLAYING.
+    fn end_leg(&self, number: u32, p: &mut Participant) {
+        if p.sent.eos {
+            return;
+        }
+        if !self.playing.load(Ordering::Acquire) {
+            gst::debug!(CAT, obj = p.src, "Released while not PLAYING: no EOS");
+            return;
+        }
+        let items: Vec<Item> = self
+            .sticky()
+            .events_for(number, p)
+            .into_iter()
+            .chain(std::iter::once(gst::event::Eos::new()))
+            .map(Item::Event)
+            .collect();
+        p.sent.eos = true;
+        gst::debug!(CAT, obj = p.src, "Released: EOS");
+        if self.settings.lock().unwrap().output_mode == OutputMode::Direct {
+            for item in items {
+                push_item(&p.src, item);
+            }
+            return;
+        }
+        p.out.close_with(items);
+        if !p.out.wait_drained(std::time::Duration::from_secs(1)) {
+            gst::warning!(
+                CAT,
+                obj = p.src,
+                "Released leg did not take its EOS within a second"
+            );
+        }
+    }
+
+    /// `output-mode=auto`, pausing: every sink behind a leg must preroll on something, but the shared output thread
+    /// pushes the legs one after another, so legs it has already served for the current output buffer have
+    /// nothing left, while the next buffer may never come (the mixing thread may wait in the full mix's preroll).
+    /// A leg with nothing queued gets a zero-length GAP event at the current output position from its own thread.
+    fn preroll_legs(&self) {
+        if self.settings.lock().unwrap().output_mode != OutputMode::Auto {
+            return;
+        }
+        let Some(position) = self
+            .obj()
+            .src_pad()
+            .segment()
+            .downcast_ref::<gst::ClockTime>()
+            .and_then(|s| s.position())
+        else {
+            return;
+        };
+        let gap = gst::event::Gap::builder(position)
+            .duration(gst::ClockTime::ZERO)
+            .build();
+        for p in self.participants.lock().unwrap().values() {
+            if p.sent.stream_start && !p.sent.eos && p.out.event_if_idle(&gap) {
+                gst::debug!(CAT, obj = p.src, "Pausing: GAP for the sink to preroll on");
             }
         }
     }
 
-    /// (De)activation of a `src_%u` pad: starts or stops its thread (with `output-threads`).
+    /// Sends each leg its items, as `output-mode` says: queued for the leg's own thread, pushed right here, or
+    /// (`auto`, legs that play in a steady PLAYING pipeline) given to the shared output thread.
+    fn route(&self, pushes: Vec<Push>) {
+        let mode = self.settings.lock().unwrap().output_mode;
+        // Live (the aggregator reports a latency only then): a leg that does not keep up loses its oldest
+        // buffers instead of holding up everybody. Not live: the mixer waits for it, like a queue. Asked only
+        // when a queue is full: it takes the aggregator's lock, which every arriving input buffer takes too.
+        let live = std::cell::OnceCell::new();
+        let leaky = || *live.get_or_init(|| self.obj().latency().is_some());
+        let steady = mode == OutputMode::Auto && self.steady();
+        if mode == OutputMode::Auto && !steady {
+            // Leaving PLAYING (or not there yet): what the shared thread has not pushed goes back to the legs'
+            // own threads, ahead of the new items, so that every leg's sink can preroll.
+            self.shared.reclaim();
+        }
+        let mut jobs = Vec::new();
+        for push in pushes {
+            let threaded = match mode {
+                OutputMode::Threads => true,
+                OutputMode::Direct => {
+                    for item in push.items {
+                        push_item(&push.src, item);
+                    }
+                    continue;
+                }
+                OutputMode::Auto => !push.out.take_direct(steady),
+            };
+            if threaded {
+                let dropped = push.out.enqueue(push.items, leaky());
+                if dropped > 0 {
+                    gst::warning!(
+                        CAT,
+                        obj = push.src,
+                        "Leg not keeping up: dropped {} buffer(s)",
+                        dropped
+                    );
+                }
+            } else {
+                jobs.push(Job {
+                    src: push.src,
+                    out: push.out,
+                    items: push.items,
+                });
+            }
+        }
+        self.shared.submit(jobs, &leaky);
+    }
+
+    /// Whether the mixing thread may push the legs that play (`output-mode=auto`): the element is PLAYING, and
+    /// so is its top-level bin with no state change under way (then no sink behind a leg is prerolling).
+    fn steady(&self) -> bool {
+        if !self.playing.load(Ordering::Acquire) {
+            return false;
+        }
+        let mut top: gst::Element = self.obj().clone().upcast();
+        while let Some(parent) = top.parent().and_downcast::<gst::Element>() {
+            top = parent;
+        }
+        top.current_state() == gst::State::Playing && top.pending_state() == gst::State::VoidPending
+    }
+
+    /// (De)activation of a `src_%u` pad: starts or stops its thread (unless `output-mode=direct`).
     fn src_n_activate(
         &self,
         pad: &gst::Pad,
@@ -882,21 +1625,43 @@ impl CouncilMixer {
     ) -> Result<(), gst::LoggableError> {
         if !active {
             out.set_flushing(true);
+            self.shared.drop_jobs(Some(out));
             // Joins the thread, which sees the flushing flag and leaves.
             return pad.stop_task().map_err(|err| {
                 gst::loggable_error!(CAT, "Could not stop {}: {}", pad.name(), err)
             });
         }
         out.set_flushing(false);
-        if !self.settings.lock().unwrap().output_threads {
+        let mode = self.settings.lock().unwrap().output_mode;
+        if mode == OutputMode::Direct {
             return Ok(());
         }
         let out = Arc::clone(out);
         let weak = pad.downgrade();
+        let mixer = self.obj().downgrade();
         pad.start_task(move || {
             let Some(pad) = weak.upgrade() else { return };
             match out.dequeue() {
-                Some(item) => push_item(&pad, item),
+                Some(item) => {
+                    let buffer = matches!(item, Item::Buffer(_));
+                    push_item(&pad, item);
+                    out.pushed();
+                    // The leg took a buffer while PLAYING: it does not preroll (any more), the mixing thread
+                    // can push it from now on.
+                    if buffer
+                        && mode == OutputMode::Auto
+                        && mixer
+                            .upgrade()
+                            .is_some_and(|m| m.imp().playing.load(Ordering::Acquire))
+                        && out.leg_plays()
+                    {
+                        gst::debug!(
+                            CAT,
+                            obj = pad,
+                            "Leg plays: pushed by the mixing thread from now on"
+                        );
+                    }
+                }
                 None => {
                     let _ = pad.pause_task();
                 }
@@ -974,14 +1739,23 @@ impl ObjectImpl for CouncilMixer {
                     .default_value(DEFAULT_SPEAKER_THRESHOLD)
                     .mutable_playing()
                     .build(),
+                glib::ParamSpecEnum::builder_with_default(PROP_OUTPUT_MODE, DEFAULT_OUTPUT_MODE)
+                    .nick("Output mode")
+                    .blurb(
+                        "Who pushes each src_%u: auto (default) = a thread of its own through a bounded queue \
+                         (like tee ! queue) while its leg may preroll, the mixing thread once the leg plays in a \
+                         steady PLAYING pipeline; threads = always its own thread; direct = always the mixing \
+                         thread (then each src_%u needs a queue or an async=false sink after it)",
+                    )
+                    .mutable_ready()
+                    .build(),
                 glib::ParamSpecBoolean::builder(PROP_OUTPUT_THREADS)
                     .nick("Output threads")
                     .blurb(
-                        "Push each src_%u from a thread of its own through a bounded queue (like tee ! queue). \
-                         Off: push every output from the mixing thread, which is cheaper but needs a queue or an \
-                         async=false sink after each src_%u",
+                        "Shorthand for output-mode: true = threads, false = direct; reads true unless \
+                         output-mode is direct",
                     )
-                    .default_value(DEFAULT_OUTPUT_THREADS)
+                    .default_value(true)
                     .mutable_ready()
                     .build(),
             ]
@@ -998,18 +1772,25 @@ impl ObjectImpl for CouncilMixer {
             PROP_SPEAKER_THRESHOLD => {
                 settings.speaker_threshold = value.get().expect("type checked upstream")
             }
-            PROP_OUTPUT_THREADS => {
+            PROP_OUTPUT_MODE | PROP_OUTPUT_THREADS => {
                 // Read when the src_N pads activate and on every buffer: it must not change mid-run (GStreamer
                 // does not enforce `mutable_ready`).
                 if self.obj().current_state() > gst::State::Ready {
                     gst::warning!(
                         CAT,
                         imp = self,
-                        "output-threads can only be changed in NULL or READY; ignored"
+                        "{} can only be changed in NULL or READY; ignored",
+                        pspec.name()
                     );
                     return;
                 }
-                settings.output_threads = value.get().expect("type checked upstream")
+                settings.output_mode = if pspec.name() == PROP_OUTPUT_MODE {
+                    value.get().expect("type checked upstream")
+                } else if value.get::<bool>().expect("type checked upstream") {
+                    OutputMode::Threads
+                } else {
+                    OutputMode::Direct
+                };
             }
             name => unimplemented!("property {name}"),
         }
@@ -1021,7 +1802,8 @@ impl ObjectImpl for CouncilMixer {
         match pspec.name() {
             PROP_LEVEL_INTERVAL => settings.level_interval.to_value(),
             PROP_SPEAKER_THRESHOLD => settings.speaker_threshold.to_value(),
-            PROP_OUTPUT_THREADS => settings.output_threads.to_value(),
+            PROP_OUTPUT_MODE => settings.output_mode.to_value(),
+            PROP_OUTPUT_THREADS => (settings.output_mode != OutputMode::Direct).to_value(),
             name => unimplemented!("property {name}"),
         }
     }
@@ -1127,6 +1909,34 @@ impl ElementImpl for CouncilMixer {
         Some(pad)
     }
 
+    fn change_state(
+        &self,
+        transition: gst::StateChange,
+    ) -> Result<gst::StateChangeSuccess, gst::StateChangeError> {
+        // Sinks behind the legs preroll again when the pipeline leaves PLAYING: the legs' threads push them.
+        match transition {
+            gst::StateChange::PlayingToPaused => {
+                self.playing.store(false, Ordering::Release);
+                self.shared.reclaim();
+                self.preroll_legs();
+                self.interrupt();
+            }
+            // The base class joins the mixing thread.
+            gst::StateChange::PausedToReady => self.interrupt(),
+            _ => (),
+        }
+        let ret = self.parent_change_state(transition);
+        match transition {
+            gst::StateChange::PausedToPlaying if ret.is_ok() => {
+                self.playing.store(true, Ordering::Release)
+            }
+            // The legs' pads are inactive now: the shared thread cannot be in a push any more.
+            gst::StateChange::PausedToReady => self.shared.stop(),
+            _ => (),
+        }
+        ret
+    }
+
     fn release_pad(&self, pad: &gst::Pad) {
         let Some(number) = pad_number(&pad.name()) else {
             return;
@@ -1136,6 +1946,9 @@ impl ElementImpl for CouncilMixer {
             return;
         };
         gst::info!(CAT, imp = self, "Participant {} leaves", number);
+        self.interrupt();
+        let mut p = p;
+        self.end_leg(number, &mut p);
         let _ = p.src.set_active(false);
         let _ = self.obj().remove_pad(&p.src);
         self.obj().child_removed(&p.sink, &p.sink.name());
@@ -1144,6 +1957,104 @@ impl ElementImpl for CouncilMixer {
 }
 
 impl AggregatorImpl for CouncilMixer {
+    fn aggregate(&self, timeout: bool) -> Result<gst::FlowSuccess, gst::FlowError> {
+        let mut ret = self.parent_aggregate(timeout);
+        // Live, while every input comes in time: wait for the next output's inputs here rather than in the base
+        // class (see `wait_inputs`); at the deadline, mix what there is, as the base class would. Anything for
+        // the base class to handle (events, queries, flushes, pads, states, errors) returns to it.
+        // GstAudioAggregator answers "need data" once per input buffer (when it drops the one it has used up);
+        // that is no reason to go back, but a few in a row are (it wants what only the base class does).
+        let mut need_data = 0;
+        loop {
+            match ret {
+                Ok(_) => need_data = 0,
+                Err(gst_base::AGGREGATOR_FLOW_NEED_DATA) if need_data < 4 => need_data += 1,
+                Err(_) => break,
+            }
+            match self.wait_inputs() {
+                Inputs::Ready => ret = self.parent_aggregate(false),
+                Inputs::Deadline => {
+                    gst::log!(CAT, imp = self, "Deadline: mixing what there is");
+                    ret = self.parent_aggregate(true);
+                }
+                Inputs::Return => {
+                    gst::log!(CAT, imp = self, "Back to the base class");
+                    break;
+                }
+            }
+        }
+        if let Err(err) = ret {
+            gst::log!(CAT, imp = self, "Aggregate: {:?}", err);
+        }
+        ret
+    }
+
+    fn sink_event(&self, pad: &gst_base::AggregatorPad, event: gst::Event) -> bool {
+        if event.type_() == gst::EventType::FlushStart {
+            // The base class stops the mixing thread: it must not be waiting for inputs.
+            self.interrupt();
+        }
+        if event.is_serialized()
+            && event.type_() != gst::EventType::FlushStop
+            && let Some(pad) = pad.downcast_ref::<super::CouncilMixerPad>()
+        {
+            pad.imp().pending_handled();
+        }
+        self.parent_sink_event(pad, event)
+    }
+
+    fn sink_query(&self, pad: &gst_base::AggregatorPad, query: &mut gst::QueryRef) -> bool {
+        if query.is_serialized()
+            && let Some(pad) = pad.downcast_ref::<super::CouncilMixerPad>()
+        {
+            pad.imp().pending_handled();
+        }
+        self.parent_sink_query(pad, query)
+    }
+
+    fn sink_event_pre_queue(
+        &self,
+        pad: &gst_base::AggregatorPad,
+        event: gst::Event,
+    ) -> Result<gst::FlowSuccess, gst::FlowError> {
+        let queued = event.is_serialized() && event.type_() != gst::EventType::FlushStop;
+        let council_pad = pad.downcast_ref::<super::CouncilMixerPad>();
+        if queued {
+            gst::log!(CAT, obj = pad, "Serialized event {:?}", event.type_());
+            if let Some(p) = council_pad {
+                p.imp().pending.fetch_add(1, Ordering::AcqRel);
+            }
+        }
+        let ret = self.parent_sink_event_pre_queue(pad, event);
+        if queued {
+            if ret.is_err()
+                && let Some(p) = council_pad
+            {
+                p.imp().pending_handled();
+            }
+            // Queued for the base class, which handles it between output buffers.
+            self.interrupt();
+        }
+        ret
+    }
+
+    fn sink_query_pre_queue(
+        &self,
+        pad: &gst_base::AggregatorPad,
+        query: &mut gst::QueryRef,
+    ) -> bool {
+        let queued = query.is_serialized();
+        if queued {
+            gst::log!(CAT, obj = pad, "Serialized query {:?}", query.type_());
+            if let Some(p) = pad.downcast_ref::<super::CouncilMixerPad>() {
+                p.imp().pending.fetch_add(1, Ordering::AcqRel);
+            }
+            // Answered by the base class in the mixing thread; the querying thread waits for it.
+            self.interrupt();
+        }
+        self.parent_sink_query_pre_queue(pad, query)
+    }
+
     fn finish_buffer(&self, buffer: gst::Buffer) -> Result<gst::FlowSuccess, gst::FlowError> {
         self.mix_and_push(buffer)
     }
@@ -1180,6 +2091,7 @@ impl AggregatorImpl for CouncilMixer {
     }
 
     fn start(&self) -> Result<(), gst::ErrorMessage> {
+        self.live.store(false, Ordering::Relaxed);
         for p in self.participants.lock().unwrap().values_mut() {
             p.sent = Sent::default();
         }
@@ -1190,12 +2102,21 @@ impl AggregatorImpl for CouncilMixer {
         self.parent_start()
     }
 
+    fn stop(&self) -> Result<(), gst::ErrorMessage> {
+        if let Some(set) = self.queue_raised.lock().unwrap().take() {
+            self.obj().set_property("latency", set);
+        }
+        self.parent_stop()
+    }
+
     fn src_event(&self, event: gst::Event) -> bool {
         if let gst::EventView::Seek(seek) = event.view()
             && seek.flags().contains(gst::SeekFlags::FLUSH)
         {
             // Before the aggregator stops its own task (which waits for it): release a mixer blocked on a full leg
             // queue (not live), and legs whose sinks wait in preroll; the aggregator only flushes `src`.
+            self.interrupt();
+            self.shared.drop_jobs(None);
             for (src, out) in self.outputs() {
                 out.set_flushing(true);
                 src.push_event(gst::event::FlushStart::new());
