@@ -73,7 +73,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("binding RAS on {}", config.gatekeeper.ras))?;
     set_receive_buffer(&socket, RECEIVE_BUFFER);
     let ras = socket.local_addr()?;
-    let prefix = format!("{:04x}-", std::process::id() & 0xffff);
+    // Endpoint identifiers are not guessable from one run to the next (they are also checked against the
+    // request's source address).
+    let mut salt = [0u8; 4];
+    getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let prefix = format!("{}-", council_witness::hex(&salt));
     let mut gk = Gatekeeper::new(
         config.gatekeeper.clone(),
         config.gates.clone(),
@@ -143,6 +147,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
+        }
+    }
+    // What is still registered and admitted ends with the gatekeeper, in the log too.
+    gk.shutdown();
+    while let Some(out) = gk.poll_output() {
+        if let Output::Witness { kind, fields } = out
+            && let Err(e) = log.append(kind, fields)
+        {
+            tracing::error!("witness log: {e}");
         }
     }
     let s = gk.stats();

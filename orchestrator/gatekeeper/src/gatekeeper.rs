@@ -227,6 +227,25 @@ impl Gatekeeper {
         }
     }
 
+    /// The registration `endpoint_id` names, if the request came from one of its RAS addresses: an endpoint
+    /// identifier alone proves nothing (it travels in clear), the source address at least ties a request to the
+    /// endpoint that registered.
+    fn registered_at(&self, endpoint_id: &str, from: SocketAddr) -> Option<&Registration> {
+        self.registry
+            .get(endpoint_id)
+            .filter(|reg| reg.ras.contains(&from))
+    }
+
+    /// Ends every registration and its calls (the gatekeeper is stopping), witnessed.
+    pub fn shutdown(&mut self) {
+        let ids: Vec<String> = self.registry.ids().map(str::to_owned).collect();
+        for id in ids {
+            if let Some(reg) = self.registry.remove(&id) {
+                self.end_registration(&reg, "shutdown");
+            }
+        }
+    }
+
     fn ours(&self, id: &Option<String>) -> bool {
         id.as_ref().is_none_or(|id| *id == self.config.identifier)
     }
@@ -355,7 +374,9 @@ impl Gatekeeper {
 
     fn urq(&mut self, from: SocketAddr, r: UnregistrationRequest) {
         let id = match &r.endpoint_id {
-            Some(id) => self.registry.get(id).map(|reg| reg.endpoint_id.clone()),
+            Some(id) => self
+                .registered_at(id, from)
+                .map(|reg| reg.endpoint_id.clone()),
             None => r
                 .call_signal
                 .iter()
@@ -415,7 +436,7 @@ impl Gatekeeper {
     }
 
     fn arq(&mut self, from: SocketAddr, r: AdmissionRequest) {
-        let registration = self.registry.get(&r.endpoint_id);
+        let registration = self.registered_at(&r.endpoint_id, from);
         let verified = if registration.is_some() {
             Verified::Registered
         } else {
@@ -465,9 +486,18 @@ impl Gatekeeper {
                     }
                     Target::Endpoint(_, addr) => (CallModel::Direct, *addr),
                 };
+                // A repeated ARQ (a retransmission) is granted what the call holds, never a new amount: that
+                // would pass by the bandwidth gate.
+                let bandwidth = if decision.repeated {
+                    self.gates
+                        .admitted(&call, &r.endpoint_id)
+                        .map_or(r.bandwidth, |a| a.bandwidth)
+                } else {
+                    r.bandwidth
+                };
                 Reply::Acf {
                     seq: r.seq,
-                    bandwidth: r.bandwidth,
+                    bandwidth,
                     call_model,
                     dest_call_signal,
                     destination: r.destination.clone(),
@@ -485,7 +515,7 @@ impl Gatekeeper {
     }
 
     fn brq(&mut self, from: SocketAddr, r: BandwidthRequest) {
-        let reply = if self.registry.get(&r.endpoint_id).is_none() {
+        let reply = if self.registered_at(&r.endpoint_id, from).is_none() {
             Reply::Brj {
                 seq: r.seq,
                 reason: BrjReason::NotBound,
@@ -520,7 +550,7 @@ impl Gatekeeper {
     }
 
     fn drq(&mut self, from: SocketAddr, r: DisengageRequest) {
-        if self.registry.get(&r.endpoint_id).is_none() {
+        if self.registered_at(&r.endpoint_id, from).is_none() {
             return self.reply(
                 from,
                 Reply::Drj {

@@ -65,6 +65,11 @@ impl Registry {
         self.by_id.is_empty()
     }
 
+    /// Every registered endpoint identifier.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.by_id.keys().map(String::as_str)
+    }
+
     pub fn get(&self, endpoint_id: &str) -> Option<&Registration> {
         self.by_id.get(endpoint_id)
     }

@@ -405,6 +405,32 @@ fn the_gates_decide_and_map_to_arj_reasons() {
             ..
         }
     ));
+    // Identity: a real endpoint identifier, but sent from an address that is not the endpoint's.
+    let (_, reply) = rig.ask(
+        "127.0.0.1:39999",
+        Request::Admission(AdmissionRequest {
+            seq: 77,
+            endpoint_id: g2.clone(),
+            call_id: [77; 16],
+            call_reference: 77,
+            conference_id: [77; 16],
+            destination: vec![Alias::H323Id("council".into())],
+            dest_call_signal: None,
+            source: vec![],
+            bandwidth: 100,
+            answer_call: false,
+        }),
+    );
+    assert!(
+        matches!(
+            reply,
+            Reply::Arj {
+                reason: ArjReason::CallerNotRegistered,
+                ..
+            }
+        ),
+        "{reply:?}"
+    );
     // Identity: an endpoint identifier we never gave out.
     assert!(matches!(
         rig.arq(37000, "forged", 6, "council", 100, false),
@@ -454,6 +480,7 @@ fn the_gates_decide_and_map_to_arj_reasons() {
             ("bandwidth", "zone-exhausted"),
             ("bandwidth", "over-call-limit"),
             ("capacity", "council-full"),
+            ("identity", "not-registered"),
             ("identity", "not-registered"),
         ]
     );
