@@ -17,7 +17,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use council_gatekeeper::wire::{Incoming, decode_request, encode_reply};
 use council_gatekeeper::{Gatekeeper, Output};
-use council_witness::{Options, SignerKey, WitnessLog, key};
 
 use crate::serve::config::ServeConfig;
 
@@ -41,34 +40,18 @@ pub struct Args {
 const RECEIVE_BUFFER: usize = 4 << 20;
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut config = match &args.config {
-        Some(path) => ServeConfig::load(path)?,
-        None => ServeConfig::default(),
-    };
-    if let Some(a) = args.ras {
-        config.gatekeeper.ras = a;
-    }
-    if let Some(a) = args.h225 {
-        config.gatekeeper.h225 = a;
-    }
-    if let Some(d) = args.witness_dir {
-        config.witness.dir = d;
-    }
-    std::fs::create_dir_all(&config.witness.dir)
-        .with_context(|| format!("creating {}", config.witness.dir.display()))?;
-    let key_path = config.witness.dir.join(key::PRIVATE_KEY_FILE);
-    let key = if key_path.exists() {
-        Some(SignerKey::read(&key_path)?)
-    } else {
-        None
-    };
-    let log = WitnessLog::open(
-        config.witness.dir.join("witness.log"),
-        Options {
-            key,
-            ..Options::default()
-        },
-    )?;
+    let config = ServeConfig::load_with(args.config.as_deref(), |c| {
+        if let Some(a) = args.ras {
+            c.gatekeeper.ras = a;
+        }
+        if let Some(a) = args.h225 {
+            c.gatekeeper.h225 = a;
+        }
+        if let Some(d) = args.witness_dir {
+            c.witness.dir = d;
+        }
+    })?;
+    let (log, _, _) = config.open_witness()?;
     let socket = UdpSocket::bind(config.gatekeeper.ras)
         .with_context(|| format!("binding RAS on {}", config.gatekeeper.ras))?;
     set_receive_buffer(&socket, RECEIVE_BUFFER);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use council_rtp::Codec;
+use council_witness::{Options, SignerKey, WitnessLog, key};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -44,7 +45,66 @@ impl ServeConfig {
     pub fn load(path: &Path) -> anyhow::Result<Self> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("{}", path.display()))
+        let config: Self = toml::from_str(&text).with_context(|| format!("{}", path.display()))?;
+        config
+            .check()
+            .with_context(|| format!("{}", path.display()))?;
+        Ok(config)
+    }
+
+    /// The file's configuration (the defaults without one), with the command line's overrides applied by
+    /// `apply`, checked again.
+    pub fn load_with(path: Option<&Path>, apply: impl FnOnce(&mut Self)) -> anyhow::Result<Self> {
+        let mut config = match path {
+            Some(p) => Self::load(p)?,
+            None => Self::default(),
+        };
+        apply(&mut config);
+        config.check()?;
+        Ok(config)
+    }
+
+    /// What serde cannot check.
+    pub fn check(&self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            (1..=86_400).contains(&self.media.rtp_timeout),
+            "media.rtp-timeout must be 1 to 86400 seconds"
+        );
+        anyhow::ensure!(
+            (10..=200).contains(&self.media.ptime),
+            "media.ptime must be 10 to 200 ms"
+        );
+        anyhow::ensure!(!self.media.codecs.is_empty(), "media.codecs is empty");
+        let g = &self.gatekeeper;
+        anyhow::ensure!(
+            g.min_ttl <= g.default_ttl && g.default_ttl <= g.max_ttl,
+            "gatekeeper.default-ttl must lie between min-ttl and max-ttl"
+        );
+        self.gates.validate()?;
+        Ok(())
+    }
+
+    /// Opens (or continues) `witness.log` in `witness.dir`, signed with `witness.key` there if it exists.
+    /// Returns the log, its path, and the key file's path when there is one.
+    pub fn open_witness(&self) -> anyhow::Result<(WitnessLog, PathBuf, Option<PathBuf>)> {
+        let dir = &self.witness.dir;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let key_path = dir.join(key::PRIVATE_KEY_FILE);
+        let key = if key_path.exists() {
+            Some(SignerKey::read(&key_path)?)
+        } else {
+            None
+        };
+        let log_path = dir.join("witness.log");
+        let signed = key.is_some();
+        let log = WitnessLog::open(
+            &log_path,
+            Options {
+                key,
+                ..Options::default()
+            },
+        )?;
+        Ok((log, log_path, signed.then_some(key_path)))
     }
 }
 
@@ -198,6 +258,20 @@ mod tests {
             (d.media.ip, d.media.ptime, d.media.rtp_timeout)
         );
         assert_eq!(c.witness.dir, d.witness.dir);
+    }
+
+    #[test]
+    fn out_of_range_values_are_refused() {
+        let mut c = ServeConfig::default();
+        assert!(c.check().is_ok());
+        c.media.rtp_timeout = 0;
+        assert!(c.check().unwrap_err().to_string().contains("rtp-timeout"));
+        c.media.rtp_timeout = 30;
+        c.media.ptime = 5;
+        assert!(c.check().unwrap_err().to_string().contains("ptime"));
+        c.media.ptime = 20;
+        c.gatekeeper.default_ttl = 0;
+        assert!(c.check().unwrap_err().to_string().contains("default-ttl"));
     }
 
     #[test]

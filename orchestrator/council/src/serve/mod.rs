@@ -20,7 +20,6 @@ use anyhow::{Context as _, bail};
 use council_media::{EchoSession, EchoSpec, WitnessSpec};
 use council_sip::framing::{Frame, StreamDecoder};
 use council_sip::parse_datagram;
-use council_witness::{Options, SignerKey, WitnessLog, key};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc;
@@ -100,19 +99,17 @@ pub fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn start(args: Args, dial: Option<Dial>) -> anyhow::Result<ExitCode> {
-    let mut config = match &args.config {
-        Some(path) => ServeConfig::load(path)?,
-        None => ServeConfig::default(),
-    };
-    if let Some(a) = args.sip {
-        config.sip.listen = a;
-    }
-    if let Some(d) = args.witness_dir {
-        config.witness.dir = d;
-    }
-    if let Some(t) = args.rtp_timeout {
-        config.media.rtp_timeout = t;
-    }
+    let config = ServeConfig::load_with(args.config.as_deref(), |c| {
+        if let Some(a) = args.sip {
+            c.sip.listen = a;
+        }
+        if let Some(d) = args.witness_dir {
+            c.witness.dir = d;
+        }
+        if let Some(t) = args.rtp_timeout {
+            c.media.rtp_timeout = t;
+        }
+    })?;
     council_media::init().context("initialising GStreamer")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -160,22 +157,7 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener)> {
 
 /// Serves until a signal (or, with `dial`, until its call is over); returns whether any call was answered.
 async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> {
-    std::fs::create_dir_all(&config.witness.dir)
-        .with_context(|| format!("creating {}", config.witness.dir.display()))?;
-    let key_path = config.witness.dir.join(key::PRIVATE_KEY_FILE);
-    let key = if key_path.exists() {
-        Some(SignerKey::read(&key_path)?)
-    } else {
-        None
-    };
-    let log_path = config.witness.dir.join("witness.log");
-    let log = WitnessLog::open(
-        &log_path,
-        Options {
-            key,
-            ..Options::default()
-        },
-    )?;
+    let (log, log_path, key_path) = config.open_witness()?;
 
     let (udp, tcp) = bind(config.sip.listen).await?;
     let local = udp.local_addr()?;
@@ -242,7 +224,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     let rtp_timeout = Duration::from_secs(config.media.rtp_timeout);
     let witness = WitnessSpec {
         location: log_path.clone(),
-        key: key_path.exists().then(|| key_path.clone()),
+        key: key_path,
     };
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     // Made once, so a signal that arrives while the loop is busy is not missed.
