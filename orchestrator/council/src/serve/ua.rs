@@ -25,7 +25,8 @@ use council_gates::{AdmissionRequest, Caller, Destination, Gates, GatesConfig, R
 use council_sdp::{LocalMedia, Negotiated, SessionVersion};
 use council_sip::auth::{AuthResult, Challenger, Secret};
 use council_sip::transaction::{
-    self, ClientInput, InviteClient, Key, NonInviteClient, NonInviteServer, ServerInput, Timers,
+    self, ClientInput, InviteClient, InviteServer, Key, NonInviteClient, NonInviteServer,
+    ServerInput, Timers,
 };
 use council_sip::uas::{self, UasPolicy, Verdict};
 use council_sip::{Message, Method, ParseError, Request, Response};
@@ -194,6 +195,9 @@ pub struct Ua {
     /// (Call-ID, caller's tag) → call.
     dialogs: HashMap<(String, String), CallNo>,
     servers: HashMap<Key, (Peer, NonInviteServer)>,
+    /// INVITEs answered with a final non-2xx response: their transaction retransmits it until the ACK (timer
+    /// G/H) and absorbs retransmitted INVITEs and ACKs (timer I).
+    invite_servers: HashMap<Key, (Peer, InviteServer)>,
     clients: HashMap<String, (Peer, NonInviteClient)>,
     outgoing: HashMap<CallNo, Outgoing>,
     /// The ACK of each call we placed, for retransmitted 2xx responses.
@@ -205,6 +209,8 @@ pub struct Ua {
     counter: u64,
     run_id: u32,
     stats: Stats,
+    /// The time of the input being handled (for replies made deep in a handler).
+    now: Instant,
 }
 
 fn object(v: Value) -> Map<String, Value> {
@@ -216,6 +222,7 @@ fn object(v: Value) -> Map<String, Value> {
 
 impl Ua {
     pub fn new(config: UaConfig, run_id: u32) -> Result<Self, council_gates::ConfigError> {
+        let config_epoch_instant = config.epoch.0;
         Ok(Self {
             gates: Gates::new(config.gates.clone())?,
             config,
@@ -223,6 +230,7 @@ impl Ua {
             calls: HashMap::new(),
             dialogs: HashMap::new(),
             servers: HashMap::new(),
+            invite_servers: HashMap::new(),
             clients: HashMap::new(),
             outgoing: HashMap::new(),
             acks: HashMap::new(),
@@ -232,6 +240,7 @@ impl Ua {
             counter: 0,
             run_id,
             stats: Stats::default(),
+            now: config_epoch_instant,
         })
     }
 
@@ -259,7 +268,7 @@ impl Ua {
 
     /// Transactions held (server and client), for leak checks.
     pub fn transactions(&self) -> usize {
-        self.servers.len() + self.clients.len()
+        self.servers.len() + self.clients.len() + self.invite_servers.len()
     }
 
     pub fn poll_output(&mut self) -> Option<Output> {
@@ -300,10 +309,23 @@ impl Ua {
                 earliest(t);
             }
         }
+        for (_, s) in self.invite_servers.values_mut() {
+            if let transaction::Output::Timeout(t) = s.poll_output() {
+                earliest(t);
+            }
+        }
         next
     }
 
     pub fn handle(&mut self, input: Input) {
+        self.now = match &input {
+            Input::Message(t, ..)
+            | Input::MediaStarted(t, ..)
+            | Input::MediaFailed(t, ..)
+            | Input::MediaEnded(t, ..)
+            | Input::Timeout(t) => *t,
+            Input::Bad(..) => self.now,
+        };
         match input {
             Input::Message(now, peer, m) => match *m {
                 Message::Request(r) => self.request(now, peer, r),
@@ -339,7 +361,32 @@ impl Ua {
         extra: &[(&str, &str)],
     ) {
         let bytes = response_bytes(req, status, reason, tag, extra);
+        // A final non-2xx answer to an INVITE goes through an INVITE server transaction (RFC 3261 §17.2.1), so
+        // it is repeated until the caller's ACK comes; 1xx and 2xx are the user agent's own to repeat.
+        if req.method == Method::Invite
+            && status >= 300
+            && let Some(key) = Key::of_request(req)
+            && let Ok(Message::Response(response)) = council_sip::parse_datagram(&bytes)
+        {
+            let now = self.now;
+            let mut server = InviteServer::new(peer.reliable(), self.config.timers);
+            server.handle_input(ServerInput::Respond(now, Box::new(response)));
+            self.drain_invite_server(peer, &mut server);
+            self.invite_servers.insert(key, (peer, server));
+            return;
+        }
         self.send(peer, bytes);
+    }
+
+    fn drain_invite_server(&mut self, peer: Peer, server: &mut InviteServer) -> bool {
+        loop {
+            match server.poll_output() {
+                transaction::Output::Transmit(b) => self.send(peer, b),
+                transaction::Output::Event(_) => {}
+                transaction::Output::Done => return false,
+                _ => return true,
+            }
+        }
     }
 
     /// Answers a non-INVITE request through a server transaction (so retransmissions get the same answer).
@@ -378,6 +425,17 @@ impl Ua {
     }
 
     fn request(&mut self, now: Instant, peer: Peer, req: Request) {
+        // The INVITE again, or the ACK, of an INVITE we refused: its transaction answers.
+        if matches!(req.method, Method::Invite | Method::Ack)
+            && let Some(key) = Key::of_request(&req)
+            && let Some((_, mut server)) = self.invite_servers.remove(&key)
+        {
+            server.handle_input(ServerInput::Receive(now, Box::new(req)));
+            if self.drain_invite_server(peer, &mut server) {
+                self.invite_servers.insert(key, (peer, server));
+            }
+            return;
+        }
         // A retransmitted non-INVITE request: its transaction answers again.
         if req.method != Method::Invite
             && req.method != Method::Ack
@@ -1413,6 +1471,15 @@ impl Ua {
                 }
             }
         }
+        let keys: Vec<Key> = self.invite_servers.keys().cloned().collect();
+        for key in keys {
+            if let Some((p, mut s)) = self.invite_servers.remove(&key) {
+                s.handle_input(ServerInput::Timeout(now));
+                if self.drain_invite_server(p, &mut s) {
+                    self.invite_servers.insert(key, (p, s));
+                }
+            }
+        }
         let branches: Vec<String> = self.clients.keys().cloned().collect();
         for b in branches {
             if let Some((p, mut c)) = self.clients.remove(&b) {
@@ -1736,5 +1803,57 @@ mod tests {
                 &Value::from("not-authenticated")
             )
         );
+    }
+
+    #[test]
+    fn a_refused_invite_is_repeated_until_its_ack() {
+        let mut ua = ua();
+        ua.config.invite_rate = 0;
+        let t0 = Instant::now();
+        let opus_only = |branch: &str| {
+            let mut m = invite("r1", branch);
+            let Message::Request(r) = m.as_mut() else {
+                unreachable!()
+            };
+            let text = String::from_utf8(r.to_bytes())
+                .unwrap()
+                .replace("RTP/AVP 0", "RTP/AVP 97")
+                .replace("a=rtpmap:0 PCMU/8000", "a=rtpmap:97 opus/48000/2");
+            Box::new(council_sip::parse_datagram(text.as_bytes()).unwrap())
+        };
+        ua.handle(Input::Message(t0, peer(), opus_only("z9hG4bKr1")));
+        let (sent, _) = drain(&mut ua);
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].0, 488);
+        // The INVITE again (our 488 was lost): the same 488, decided once.
+        ua.handle(Input::Message(t0, peer(), opus_only("z9hG4bKr1")));
+        let (again, other) = drain(&mut ua);
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].1, sent[0].1, "byte for byte the same answer");
+        assert!(other.is_empty());
+        assert_eq!(ua.stats().invites, 1);
+        // No ACK: timer G repeats it at T1.
+        ua.handle(Input::Timeout(t0 + Duration::from_millis(500)));
+        assert_eq!(drain(&mut ua).0.len(), 1);
+        // The ACK (same branch) ends the repetition; the transaction lingers for timer I, then is gone.
+        let to_tag = sent[0]
+            .1
+            .lines()
+            .find(|l| l.starts_with("To:"))
+            .unwrap()
+            .split("tag=")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_owned();
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            in_dialog("ACK", "r1", &to_tag, 1, "z9hG4bKr1"),
+        ));
+        ua.handle(Input::Timeout(t0 + Duration::from_secs(2)));
+        assert!(drain(&mut ua).0.is_empty());
+        ua.handle(Input::Timeout(t0 + Duration::from_secs(10)));
+        assert_eq!(ua.transactions(), 0);
     }
 }
