@@ -216,7 +216,10 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     .context("gates")?;
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Event>();
-    tokio::spawn(udp_reader(udp.clone(), tx.clone()));
+    // UDP input waits in a bounded queue: under a flood the excess is dropped there (UDP senders retransmit),
+    // so memory does not grow with the load.
+    let (udp_tx, mut udp_rx) = mpsc::channel::<Input>(UDP_BACKLOG);
+    tokio::spawn(udp_reader(udp.clone(), udp_tx));
     tokio::spawn(tcp_acceptor(tcp, tx.clone()));
 
     let mut conns: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
@@ -269,6 +272,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
             }
         };
         tokio::select! {
+            Some(input) = udp_rx.recv() => ua.handle(input),
             ev = rx.recv() => match ev {
                 Some(Event::Ua(input)) => ua.handle(input),
                 Some(Event::TcpOpen(n, w)) => { conns.insert(n, w); }
@@ -418,7 +422,11 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     Ok(stats.answered > 0)
 }
 
-async fn udp_reader(udp: Arc<UdpSocket>, tx: mpsc::UnboundedSender<Event>) {
+/// Datagrams waiting for the core at most; more are dropped.
+const UDP_BACKLOG: usize = 8192;
+
+async fn udp_reader(udp: Arc<UdpSocket>, tx: mpsc::Sender<Input>) {
+    let mut dropped: u64 = 0;
     let mut buf = vec![0u8; 65536];
     loop {
         let (n, from) = match udp.recv_from(&mut buf).await {
@@ -438,8 +446,15 @@ async fn udp_reader(udp: Arc<UdpSocket>, tx: mpsc::UnboundedSender<Event>) {
             Ok(m) => Input::Message(now, peer, Box::new(m)),
             Err(e) => Input::Bad(peer, e),
         };
-        if tx.send(Event::Ua(input)).is_err() {
-            return;
+        match tx.try_send(input) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                dropped += 1;
+                if dropped.is_power_of_two() {
+                    tracing::warn!(dropped, "SIP input backlog full: datagrams dropped");
+                }
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => return,
         }
     }
 }
