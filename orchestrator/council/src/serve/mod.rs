@@ -364,6 +364,55 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                         tokio::task::spawn_blocking(move || s.stop(Duration::from_millis(300)));
                     }
                 }
+                Output::RestartMedia(no, negotiated, port) => {
+                    let old = sessions.remove(&no);
+                    let sends = negotiated.direction.sends();
+                    let spec = negotiated.remote.filter(|_| sends).map(|remote| EchoSpec {
+                        codec: negotiated.codec,
+                        payload_type: negotiated.payload_type,
+                        local: SocketAddr::new(config.media.ip, port),
+                        remote,
+                        ptime_ms: negotiated.ptime_ms,
+                        witness: witness.clone(),
+                        label: format!("sip-{run_id:08x}-{no}"),
+                        rtp_timeout,
+                    });
+                    let tx = tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        // The old session lets go of the port before the new one binds it.
+                        if let Some(s) = old {
+                            s.stop(Duration::from_millis(300));
+                        }
+                        let Some(spec) = spec else {
+                            return; // held: no media until the call is resumed
+                        };
+                        let now = Instant::now();
+                        match std::panic::catch_unwind(|| EchoSession::start(&spec)) {
+                            Ok(Ok(session)) => {
+                                let ended = tx.clone();
+                                session.watch(move |why| {
+                                    let _ = ended.send(Event::Ua(Input::MediaEnded(
+                                        Instant::now(),
+                                        no,
+                                        format!("{why:?}"),
+                                    )));
+                                });
+                                let _ = tx.send(Event::MediaUp(no, now, session));
+                            }
+                            Ok(Err(e)) => {
+                                let _ =
+                                    tx.send(Event::Ua(Input::MediaFailed(now, no, e.to_string())));
+                            }
+                            Err(_) => {
+                                let _ = tx.send(Event::Ua(Input::MediaFailed(
+                                    now,
+                                    no,
+                                    "the media session panicked".into(),
+                                )));
+                            }
+                        }
+                    });
+                }
                 Output::Witness(kind, fields) => {
                     if let Err(e) = log.append(kind, fields) {
                         tracing::error!("witness log: {e}");
@@ -408,7 +457,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                     tracing::error!("witness log: {e}");
                 }
             }
-            Output::StartMedia(..) | Output::StopMedia(_) => {}
+            Output::StartMedia(..) | Output::StopMedia(_) | Output::RestartMedia(..) => {}
         }
     }
     let stops: Vec<_> = sessions

@@ -77,6 +77,9 @@ pub enum Output {
     /// `MediaStarted` or `MediaFailed`.
     StartMedia(CallNo, Box<Negotiated>, u16),
     StopMedia(CallNo),
+    /// The call's media changes (re-INVITE): stop its session, and start one per the new negotiation on the same
+    /// port if it sends anything (none while held); answer with `MediaStarted` when it does.
+    RestartMedia(CallNo, Box<Negotiated>, u16),
     Witness(&'static str, Map<String, Value>),
 }
 
@@ -858,11 +861,11 @@ impl Ua {
 
     fn media_failed(&mut self, now: Instant, no: CallNo, why: &str) {
         tracing::warn!(call = no, "media failed: {why}");
-        let Some(uac) = self.calls.get(&no).map(|c| c.uac) else {
+        let Some((uac, state)) = self.calls.get(&no).map(|c| (c.uac, c.state)) else {
             return;
         };
-        if uac {
-            // A call we placed, already answered: end it with a BYE.
+        if uac || state != CallState::Starting {
+            // An established call (placed by us, or whose media changed with a re-INVITE): end it with a BYE.
             return self.hang_up(now, no, "media-failed");
         }
         let Some(call) = self.end(no, "media-failed", now) else {
@@ -930,9 +933,13 @@ impl Ua {
         match council_sdp::answer(&req.body, &local, version) {
             Ok((_, negotiated)) => {
                 call.version = version;
-                call.negotiated = negotiated;
+                call.negotiated = negotiated.clone();
                 call.invite = req;
                 call.invite_key = Key::of_request(&call.invite);
+                let port = call.local_port;
+                // The media follows the new answer: another codec or address, or hold (nothing sent) and resume.
+                self.out
+                    .push_back(Output::RestartMedia(no, Box::new(negotiated), port));
                 self.send_ok(now, no);
             }
             Err(e) => {
@@ -1855,5 +1862,81 @@ mod tests {
         assert!(drain(&mut ua).0.is_empty());
         ua.handle(Input::Timeout(t0 + Duration::from_secs(10)));
         assert_eq!(ua.transactions(), 0);
+    }
+
+    #[test]
+    fn a_reinvite_moves_the_media_and_holds_it() {
+        let mut ua = ua();
+        ua.config.invite_rate = 0;
+        let t0 = Instant::now();
+        ua.handle(Input::Message(t0, peer(), invite("h1", "z9hG4bKh1")));
+        drain(&mut ua);
+        ua.handle(Input::MediaStarted(t0, 1, 30000));
+        let (sent, _) = drain(&mut ua);
+        let to_tag = sent[0]
+            .1
+            .lines()
+            .find(|l| l.starts_with("To:"))
+            .unwrap()
+            .split("tag=")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_owned();
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            in_dialog("ACK", "h1", &to_tag, 1, "z9hG4bKh2"),
+        ));
+        // Hold: the caller now only sends, from another port.
+        let reinvite = |cseq: u32, branch: &str, direction: &str, port: u16| {
+            let sdp = format!(
+                "v=0\r\no=- 1 {cseq} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na={direction}\r\n"
+            );
+            let text = format!(
+                "INVITE sip:council@127.0.0.1:5999 SIP/2.0\r\nVia: SIP/2.0/UDP {CALLER};branch={branch}\r\nMax-Forwards: 70\r\n\
+                 From: <sip:ada@127.0.0.1>;tag=a1\r\nTo: <sip:council@127.0.0.1>;tag={to_tag}\r\nCall-ID: h1\r\nCSeq: {cseq} INVITE\r\n\
+                 Contact: <sip:ada@{CALLER}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+                sdp.len()
+            );
+            Box::new(council_sip::parse_datagram(text.as_bytes()).unwrap())
+        };
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            reinvite(2, "z9hG4bKh3", "sendonly", 6002),
+        ));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent[0].0, 200);
+        assert!(sent[0].1.contains("a=recvonly"), "{}", sent[0].1);
+        assert!(
+            sent[0].1.contains("m=audio 30000 "),
+            "the same port: {}",
+            sent[0].1
+        );
+        let Some(Output::RestartMedia(no, n, port)) = other.first() else {
+            panic!("{other:?}")
+        };
+        assert_eq!(
+            (*no, *port, n.direction),
+            (1, 30000, council_sdp::Direction::RecvOnly)
+        );
+        assert_eq!(n.remote, Some("127.0.0.1:6002".parse().unwrap()));
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            in_dialog("ACK", "h1", &to_tag, 2, "z9hG4bKh4"),
+        ));
+        // Resume.
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            reinvite(3, "z9hG4bKh5", "sendrecv", 6002),
+        ));
+        let (sent, other) = drain(&mut ua);
+        assert!(sent[0].1.contains("a=sendrecv"), "{}", sent[0].1);
+        assert!(
+            matches!(other.first(), Some(Output::RestartMedia(1, n, 30000)) if n.direction == council_sdp::Direction::SendRecv)
+        );
     }
 }
