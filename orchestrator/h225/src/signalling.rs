@@ -651,3 +651,194 @@ pub struct ExtendedAliasAddress {
     pub presentation_indicator: Option<PresentationIndicator>,
     pub screening_indicator: Option<ScreeningIndicator>,
 }
+
+/// Builders for the call-signalling messages a terminal or Council sends: each gives the `H323-UserInformation`
+/// to put (encoded with [`crate::encode_value`]) into a Q.931 message's user-user element. The fields later
+/// versions made mandatory are present with neutral values, so version 7 peers read complete messages; `fastStart`
+/// carries encoded H.245 `OpenLogicalChannel`s (`council-h245` makes them).
+pub mod build {
+    use super::*;
+    use crate::builders::protocol_identifier;
+
+    /// H.225.0 version 7.
+    const VERSION: u32 = 7;
+
+    fn call_identifier(id: [u8; 16]) -> Option<CallIdentifier> {
+        Some(CallIdentifier { guid: id.into() })
+    }
+
+    fn fast(elements: Vec<Vec<u8>>) -> Option<SequenceOf<OctetString>> {
+        (!elements.is_empty()).then(|| elements.into_iter().map(OctetString::from).collect())
+    }
+
+    fn message(body: H323MessageBody) -> H323UserInformation {
+        H323UserInformation::new(H323UuPdu::new(body))
+    }
+
+    /// Setup: a call from `source` to `destination` (aliases), with a Fast Start offer.
+    #[must_use]
+    pub fn setup(
+        call_id: [u8; 16],
+        conference_id: [u8; 16],
+        source: Vec<AliasAddress>,
+        destination: Vec<AliasAddress>,
+        source_call_signal_address: Option<TransportAddress>,
+        fast_start: Vec<Vec<u8>>,
+    ) -> H323UserInformation {
+        message(H323MessageBody::Setup(Box::new(SetupUuie {
+            protocol_identifier: protocol_identifier(VERSION),
+            h245_address: None,
+            source_address: (!source.is_empty()).then_some(source),
+            source_info: EndpointType::terminal(),
+            destination_address: (!destination.is_empty()).then_some(destination),
+            dest_call_signal_address: None,
+            dest_extra_call_info: None,
+            dest_extra_crv: None,
+            active_mc: false,
+            conference_id: conference_id.into(),
+            conference_goal: ConferenceGoal::Create,
+            call_services: None,
+            call_type: CallType::PointToPoint,
+            source_call_signal_address,
+            remote_extension_address: None,
+            call_identifier: call_identifier(call_id),
+            h245_security_capability: None,
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: fast(fast_start),
+            media_wait_for_connect: Some(false),
+            can_overlap_send: Some(false),
+            endpoint_identifier: None,
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            connection_parameters: None,
+            language: None,
+            presentation_indicator: None,
+            screening_indicator: None,
+            service_control: None,
+            symmetric_operation_required: None,
+            capacity: None,
+            circuit_info: None,
+            desired_protocols: None,
+            needed_features: None,
+            desired_features: None,
+            supported_features: None,
+            parallel_h245_control: None,
+            additional_source_addresses: None,
+            hop_count: None,
+            display_name: None,
+        })))
+    }
+
+    /// CallProceeding.
+    #[must_use]
+    pub fn call_proceeding(call_id: [u8; 16]) -> H323UserInformation {
+        message(H323MessageBody::CallProceeding(CallProceedingUuie {
+            protocol_identifier: protocol_identifier(VERSION),
+            destination_info: EndpointType::terminal(),
+            h245_address: None,
+            call_identifier: call_identifier(call_id),
+            h245_security_mode: None,
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: None,
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            fast_connect_refused: None,
+            feature_set: None,
+        }))
+    }
+
+    /// Alerting.
+    #[must_use]
+    pub fn alerting(call_id: [u8; 16]) -> H323UserInformation {
+        message(H323MessageBody::Alerting(AlertingUuie {
+            protocol_identifier: protocol_identifier(VERSION),
+            destination_info: EndpointType::terminal(),
+            h245_address: None,
+            call_identifier: call_identifier(call_id),
+            h245_security_mode: None,
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: None,
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            alerting_address: None,
+            presentation_indicator: None,
+            screening_indicator: None,
+            fast_connect_refused: None,
+            service_control: None,
+            capacity: None,
+            feature_set: None,
+            display_name: None,
+        }))
+    }
+
+    /// Connect, with the Fast Start answer (the accepted channels).
+    #[must_use]
+    pub fn connect(
+        call_id: [u8; 16],
+        conference_id: [u8; 16],
+        fast_start: Vec<Vec<u8>>,
+    ) -> H323UserInformation {
+        message(H323MessageBody::Connect(ConnectUuie {
+            protocol_identifier: protocol_identifier(VERSION),
+            h245_address: None,
+            destination_info: EndpointType::terminal(),
+            conference_id: conference_id.into(),
+            call_identifier: call_identifier(call_id),
+            h245_security_mode: None,
+            tokens: None,
+            crypto_tokens: None,
+            fast_start: fast(fast_start),
+            multiple_calls: Some(false),
+            maintain_connection: Some(false),
+            language: None,
+            connected_address: None,
+            presentation_indicator: None,
+            screening_indicator: None,
+            fast_connect_refused: None,
+            service_control: None,
+            capacity: None,
+            feature_set: None,
+            display_name: None,
+        }))
+    }
+
+    /// ReleaseComplete, with a reason if there is one.
+    #[must_use]
+    pub fn release_complete(
+        call_id: [u8; 16],
+        reason: Option<ReleaseCompleteReason>,
+    ) -> H323UserInformation {
+        message(H323MessageBody::ReleaseComplete(ReleaseCompleteUuie {
+            protocol_identifier: protocol_identifier(VERSION),
+            reason,
+            call_identifier: call_identifier(call_id),
+            tokens: None,
+            crypto_tokens: None,
+            busy_address: None,
+            presentation_indicator: None,
+            screening_indicator: None,
+            capacity: None,
+            service_control: None,
+            feature_set: None,
+            destination_info: None,
+            display_name: None,
+        }))
+    }
+
+    /// The Fast Start elements of a received message (Setup, CallProceeding, Alerting, Connect), if any.
+    #[must_use]
+    pub fn fast_start_of(info: &H323UserInformation) -> Vec<Vec<u8>> {
+        let fs = match &info.h323_uu_pdu.h323_message_body {
+            H323MessageBody::Setup(m) => m.fast_start.as_ref(),
+            H323MessageBody::CallProceeding(m) => m.fast_start.as_ref(),
+            H323MessageBody::Alerting(m) => m.fast_start.as_ref(),
+            H323MessageBody::Connect(m) => m.fast_start.as_ref(),
+            _ => None,
+        };
+        fs.map(|v| v.iter().map(|o| o.to_vec()).collect())
+            .unwrap_or_default()
+    }
+}
