@@ -73,7 +73,7 @@ fn register_admit_refuse_disengage_unregister() {
             "--ras",
             "127.0.0.1:0",
             "--h225",
-            "127.0.0.1:41720",
+            "127.0.0.1:0",
             "--config",
         ])
         .arg(&config)
@@ -89,6 +89,7 @@ fn register_admit_refuse_disengage_unregister() {
         .unwrap();
     let gatekeeper = Reaped(child);
     let gk: SocketAddr = line.split_whitespace().nth(4).unwrap().parse().unwrap();
+    let h225: SocketAddr = line.split_whitespace().nth(6).unwrap().parse().unwrap();
 
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket
@@ -126,10 +127,7 @@ fn register_admit_refuse_disengage_unregister() {
         panic!("no RCF")
     };
     assert_eq!(rcf.time_to_live.map(|t| t.0), Some(60));
-    assert_eq!(
-        rcf.call_signal_address[0].to_socket_addr(),
-        Some("127.0.0.1:41720".parse().unwrap())
-    );
+    assert_eq!(rcf.call_signal_address[0].to_socket_addr(), Some(h225));
     let ep: EndpointIdentifier = rcf.endpoint_identifier.clone();
 
     let arq = |n: u16, call: u8, bw: u32| {
@@ -151,10 +149,7 @@ fn register_admit_refuse_disengage_unregister() {
         panic!("no ACF")
     };
     assert_eq!(acf.band_width, 640);
-    assert_eq!(
-        acf.dest_call_signal_address.to_socket_addr(),
-        Some("127.0.0.1:41720".parse().unwrap())
-    );
+    assert_eq!(acf.dest_call_signal_address.to_socket_addr(), Some(h225));
     // 360 left of the zone's 1000: a second call of 640 is refused, "no bandwidth available".
     let RasMessage::AdmissionReject(arj) = t.ask(&arq(4, 2, 640)) else {
         panic!("no ARJ")

@@ -51,7 +51,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             c.witness.dir = d;
         }
     })?;
-    let (log, _, _) = config.open_witness()?;
+    let (log, log_path, key_path) = config.open_witness()?;
     let socket = UdpSocket::bind(config.gatekeeper.ras)
         .with_context(|| format!("binding RAS on {}", config.gatekeeper.ras))?;
     set_receive_buffer(&socket, RECEIVE_BUFFER);
@@ -61,17 +61,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut salt = [0u8; 4];
     getrandom::fill(&mut salt).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let prefix = format!("{}-", council_witness::hex(&salt));
-    let mut gk = Gatekeeper::new(
-        config.gatekeeper.clone(),
-        config.gates.clone(),
-        ras,
-        config.gatekeeper.h225,
-        &prefix,
-    )?;
-    println!(
-        "council gatekeeper: ras udp {ras} h225 {}",
-        config.gatekeeper.h225
-    );
+    // Call signalling: Council takes the calls its ACFs route to it (the council), on threads of their own.
+    let h225 = std::net::TcpListener::bind(config.gatekeeper.h225).with_context(|| {
+        format!(
+            "binding H.225.0 call signalling on {}",
+            config.gatekeeper.h225
+        )
+    })?;
+    let h225_addr = h225.local_addr()?;
+    let signalling = crate::h225::Signalling {
+        media_ip: config.media.ip,
+        codecs: config.media.codecs.clone(),
+        witness: council_media::WitnessSpec {
+            location: log_path,
+            key: key_path,
+        },
+        log: log.clone(),
+        rtp_timeout: Duration::from_secs(config.media.rtp_timeout),
+    };
+    std::thread::Builder::new()
+        .name("h225".into())
+        .spawn(move || crate::h225::serve(h225, signalling))?;
+    let mut gk_config = config.gatekeeper.clone();
+    gk_config.h225 = h225_addr;
+    let mut gk = Gatekeeper::new(gk_config, config.gates.clone(), ras, h225_addr, &prefix)?;
+    println!("council gatekeeper: ras udp {ras} h225 {h225_addr}");
 
     let stop = Arc::new(AtomicBool::new(false));
     stop_on_signals(stop.clone())?;

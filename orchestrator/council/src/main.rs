@@ -5,6 +5,7 @@
 
 mod demo;
 mod gatekeeper;
+mod h225;
 mod serve;
 mod witness;
 
