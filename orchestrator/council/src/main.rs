@@ -5,6 +5,7 @@
 
 mod demo;
 mod gatekeeper;
+mod guardian;
 mod h225;
 mod serve;
 mod witness;
@@ -37,6 +38,8 @@ enum Command {
     Call(serve::CallArgs),
     /// Run the H.323 gatekeeper (H.225.0 RAS over UDP) with the four admission gates, witnessed.
     Gatekeeper(gatekeeper::Args),
+    /// Be an H.323 terminal: register, ask admission, call with Fast Start, send a tone, record, hang up.
+    Guardian(guardian::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Call(args) => serve::call(args),
         Command::Gatekeeper(args) => gatekeeper::run(args),
+        Command::Guardian(args) => guardian::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,307 @@
+//! `council guardian`: an H.323 terminal, for tests and the demo. It registers with a gatekeeper (RRQ), asks
+//! admission (ARQ), calls the destination the ACF names with H.225.0 call signalling and Fast Start (G.729),
+//! sends a tone as G.729 RTP through the `h323-g729-out` leg and records what it hears through the `h323-g729-in`
+//! leg, then hangs up: ReleaseComplete, DRQ, URQ. (Answering calls comes next.)
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream, UdpSocket};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use council_h225::signalling::{H323MessageBody, H323UserInformation, build};
+use council_h225::{
+    self as h225, AliasAddress, DisengageReason, H221NonStandard, RasMessage, RequestSeqNum,
+    TimeToLive, TransportAddress, VendorIdentifier, builders, decode_value, encode_value,
+};
+use council_media::pipeline;
+use council_q931::{CallReference, Message, MessageType, ie, tpkt};
+use council_rtp::Codec;
+use gst::prelude::*;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The gatekeeper's RAS address.
+    #[arg(long)]
+    gatekeeper: SocketAddr,
+    /// Our h323-ID alias.
+    #[arg(long)]
+    alias: String,
+    /// Whom to call (an alias: a council, or another endpoint).
+    #[arg(long)]
+    call: String,
+    /// How long the call lasts, in seconds.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Where to write what we hear (WAV, 8 kHz mono).
+    #[arg(long)]
+    record: PathBuf,
+    /// The tone we send, Hz.
+    #[arg(long, default_value_t = 440)]
+    tone: u32,
+    /// Our RAS address (port 0: any).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    ras: SocketAddr,
+    /// The witness log of our media taps (a file).
+    #[arg(long)]
+    witness: PathBuf,
+}
+
+struct Ras {
+    socket: UdpSocket,
+    gatekeeper: SocketAddr,
+    seq: u16,
+}
+
+impl Ras {
+    fn ask(&mut self, make: impl Fn(RequestSeqNum) -> RasMessage) -> anyhow::Result<RasMessage> {
+        self.seq = self.seq % 65535 + 1;
+        let request = h225::encode(&make(RequestSeqNum(self.seq)))?;
+        let mut buf = [0u8; 4096];
+        // RAS is retransmitted by the endpoint (H.225.0 §7.5): three tries, 2 s each.
+        for _ in 0..3 {
+            self.socket.send_to(&request, self.gatekeeper)?;
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while Instant::now() < deadline {
+                self.socket
+                    .set_read_timeout(Some(deadline - Instant::now()))?;
+                let Ok(n) = self.socket.recv(&mut buf) else {
+                    break;
+                };
+                let reply = h225::decode(&buf[..n])?;
+                if reply.request_seq_num() == Some(RequestSeqNum(self.seq)) {
+                    return Ok(reply);
+                }
+            }
+        }
+        bail!("the gatekeeper at {} does not answer", self.gatekeeper)
+    }
+}
+
+fn q931(
+    stream: &mut TcpStream,
+    kind: MessageType,
+    cr: CallReference,
+    uu: &H323UserInformation,
+) -> anyhow::Result<()> {
+    let mut m = Message::new(kind, cr);
+    if kind == MessageType::Setup {
+        m.set(ie::BEARER_CAPABILITY, ie::BEARER_SPEECH);
+    }
+    m.set_user_user(&encode_value(uu)?);
+    let mut out = Vec::new();
+    tpkt::encode(&m.encode()?, &mut out)?;
+    stream.write_all(&out)?;
+    Ok(())
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    council_media::init()?;
+    let socket = UdpSocket::bind(args.ras).context("binding our RAS socket")?;
+    let ras_addr = socket.local_addr()?;
+    let mut ras = Ras {
+        socket,
+        gatekeeper: args.gatekeeper,
+        seq: 0,
+    };
+    // Our media: the receiving port first (the offer names it).
+    let rtp_port = UdpSocket::bind(SocketAddr::new(ras_addr.ip(), 0))?
+        .local_addr()?
+        .port();
+    let rtp = SocketAddr::new(ras_addr.ip(), rtp_port);
+    let rtcp = SocketAddr::new(ras_addr.ip(), rtp_port + 1);
+    // Our call-signalling address (we do not answer calls yet; it must still be a real address).
+    let cs = SocketAddr::new(ras_addr.ip(), rtp_port + 2);
+
+    let alias = AliasAddress::h323_id(&args.alias)?;
+    let vendor = VendorIdentifier::new(
+        H221NonStandard::new(181, 0, 21324),
+        "council guardian",
+        env!("CARGO_PKG_VERSION"),
+    );
+    let RasMessage::RegistrationConfirm(rcf) = ras.ask(|seq| {
+        builders::registration_request(
+            seq,
+            TransportAddress::from_socket_addr(cs),
+            TransportAddress::from_socket_addr(ras_addr),
+            vec![alias.clone()],
+            vendor.clone(),
+            Some(TimeToLive::new(300).expect("300 is a valid TTL")),
+        )
+    })?
+    else {
+        bail!("registration refused");
+    };
+    let endpoint = rcf.endpoint_identifier.clone();
+    println!("guardian {}: registered as {endpoint}", args.alias);
+
+    let mut call_id = [0u8; 16];
+    getrandom::fill(&mut call_id).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let conference_id = call_id;
+    // G.729 both ways with IP/UDP/RTP headers: 2 × 24 kbit/s, in units of 100 bit/s.
+    let bandwidth = 480;
+    let admission = ras.ask(|seq| {
+        builders::admission_request(
+            seq,
+            builders::AdmissionAsk {
+                endpoint_identifier: endpoint.clone(),
+                destination_info: vec![AliasAddress::h323_id(&args.call).expect("an alias")],
+                src_info: vec![alias.clone()],
+                band_width: bandwidth,
+                call_reference_value: 1,
+                conference_id,
+                call_identifier: call_id,
+                answer_call: false,
+            },
+        )
+    })?;
+    let RasMessage::AdmissionConfirm(acf) = admission else {
+        if let RasMessage::AdmissionReject(arj) = admission {
+            println!(
+                "guardian {}: admission refused: {:?}",
+                args.alias, arj.reject_reason
+            );
+        }
+        unregister(&mut ras, &endpoint, cs)?;
+        return Ok(ExitCode::from(1));
+    };
+    let destination = acf
+        .dest_call_signal_address
+        .to_socket_addr()
+        .context("the ACF names no IP call-signalling address")?;
+    println!(
+        "guardian {}: admitted, calling {} at {destination}",
+        args.alias, args.call
+    );
+
+    // The call: Setup with Fast Start, then wait for Connect.
+    let mut stream = TcpStream::connect(destination).context("connecting for call signalling")?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let cr = CallReference::originating(1);
+    let offer = council_h245::fast_start_offer(&[Codec::G729], rtp, rtcp, 1);
+    let setup = build::setup(
+        call_id,
+        conference_id,
+        vec![alias.clone()],
+        vec![AliasAddress::h323_id(&args.call)?],
+        Some(TransportAddress::from_socket_addr(cs)),
+        offer,
+    );
+    q931(&mut stream, MessageType::Setup, cr, &setup)?;
+    let mut deframer = tpkt::Deframer::default();
+    let mut buf = [0u8; 8192];
+    let answer = 'connect: loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            bail!("the call was refused (connection closed)");
+        }
+        deframer.push(&buf[..n]);
+        while let Some(p) = deframer.next_payload()? {
+            let m = Message::parse(&p)?;
+            let Some(uu) = m.user_user() else { continue };
+            let info: H323UserInformation = decode_value(uu)?;
+            match info.h323_uu_pdu.h323_message_body {
+                H323MessageBody::Connect(_) => break 'connect build::fast_start_of(&info),
+                H323MessageBody::ReleaseComplete(_) => {
+                    bail!("the call was refused (ReleaseComplete)")
+                }
+                _ => {}
+            }
+        }
+    };
+    let accepted = council_h245::fast_start_accepted(&answer);
+    let remote = accepted
+        .send
+        .and_then(|c| c.remote_rtp)
+        .context("the Fast Start answer gives us nowhere to send")?;
+    println!(
+        "guardian {}: connected, sending G.729 to {remote}",
+        args.alias
+    );
+
+    // Media: the in leg records, the out leg sends a tone.
+    let witness = args.witness.display().to_string();
+    let label = format!("guardian-{}", args.alias);
+    let inbound = pipeline::launch(
+        pipeline::H323_G729_IN,
+        &[
+            ("rtp-in", "address", rtp.ip().to_string()),
+            ("rtp-in", "port", rtp.port().to_string()),
+            ("tap", "location", witness.clone()),
+            ("tap", "label", format!("{label}/rx")),
+            ("audio-out", "location", args.record.display().to_string()),
+        ],
+    )?;
+    let outbound = pipeline::launch(
+        pipeline::H323_G729_OUT,
+        &[
+            ("audio-in", "freq", args.tone.to_string()),
+            ("tap", "location", witness),
+            ("tap", "label", format!("{label}/tx")),
+            ("rtp-out", "host", remote.ip().to_string()),
+            ("rtp-out", "port", remote.port().to_string()),
+        ],
+    )?;
+    inbound.set_state(gst::State::Playing)?;
+    outbound.set_state(gst::State::Playing)?;
+    std::thread::sleep(Duration::from_secs(args.seconds));
+    // EOS through both, so the WAV is finished and both taps write their last digest.
+    for p in [&outbound, &inbound] {
+        p.send_event(gst::event::Eos::new());
+        if let Some(bus) = p.bus() {
+            let _ = bus.timed_pop_filtered(
+                gst::ClockTime::from_seconds(2),
+                &[gst::MessageType::Eos, gst::MessageType::Error],
+            );
+        }
+        p.set_state(gst::State::Null)?;
+    }
+
+    q931(
+        &mut stream,
+        MessageType::ReleaseComplete,
+        cr,
+        &build::release_complete(call_id, None),
+    )?;
+    let dcf = ras.ask(|seq| {
+        builders::disengage_request(
+            seq,
+            endpoint.clone(),
+            conference_id,
+            1,
+            call_id,
+            DisengageReason::NormalDrop,
+            false,
+        )
+    })?;
+    if !matches!(dcf, RasMessage::DisengageConfirm(_)) {
+        tracing::warn!("DRQ: {}", dcf.short_name());
+    }
+    unregister(&mut ras, &endpoint, cs)?;
+    println!(
+        "guardian {}: hung up, recorded {}",
+        args.alias,
+        args.record.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn unregister(
+    ras: &mut Ras,
+    endpoint: &h225::EndpointIdentifier,
+    cs: SocketAddr,
+) -> anyhow::Result<()> {
+    let ucf = ras.ask(|seq| {
+        builders::unregistration_request(
+            seq,
+            vec![TransportAddress::from_socket_addr(cs)],
+            Some(endpoint.clone()),
+            None,
+        )
+    })?;
+    if !matches!(ucf, RasMessage::UnregistrationConfirm(_)) {
+        tracing::warn!("URQ: {}", ucf.short_name());
+    }
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! `council guardian` against `council gatekeeper`, all real: RRQ, ARQ, a Fast Start call to the council over
+//! H.225.0 call signalling, a 440 Hz tone as G.729 RTP through the `h323-g729-out` leg, Council's echo recorded
+//! through the `h323-g729-in` leg (the tone must dominate the recording), ReleaseComplete, DRQ, URQ — every
+//! decision in the gatekeeper's witness log; and over the bandwidth budget the same guardian is refused.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use council_e2e::council;
+
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn gatekeeper(dir: &Path, config: &str) -> (Reaped, String) {
+    let path = dir.join("council.toml");
+    std::fs::write(&path, config).unwrap();
+    let mut child = Command::new(council())
+        .args([
+            "gatekeeper",
+            "--ras",
+            "127.0.0.1:0",
+            "--h225",
+            "127.0.0.1:0",
+            "--config",
+        ])
+        .arg(&path)
+        .arg("--witness-dir")
+        .arg(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ras = line.split_whitespace().nth(4).unwrap().to_owned();
+    (Reaped(child), ras)
+}
+
+fn guardian(dir: &Path, ras: &str) -> std::process::Output {
+    Command::new("timeout")
+        .arg("60")
+        .arg(council())
+        .args([
+            "guardian",
+            "--gatekeeper",
+            ras,
+            "--alias",
+            "guardian-1",
+            "--call",
+            "council",
+            "--seconds",
+            "3",
+        ])
+        .arg("--record")
+        .arg(dir.join("heard.wav"))
+        .arg("--witness")
+        .arg(dir.join("guardian.log"))
+        .output()
+        .unwrap()
+}
+
+/// 16-bit mono samples of a WAV file `wavenc` wrote (a 44-byte header).
+fn samples(path: &Path) -> Vec<i16> {
+    let bytes = std::fs::read(path).unwrap();
+    bytes[44..]
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+fn share_at(samples: &[i16], freq: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * freq / 8000.0;
+    let (mut s1, mut s2, mut total) = (0.0f64, 0.0f64, 0.0f64);
+    for &x in samples {
+        let x = f64::from(x);
+        let s0 = x + 2.0 * w.cos() * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+        total += x * x;
+    }
+    let power = s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2;
+    if total == 0.0 {
+        0.0
+    } else {
+        2.0 * power / (samples.len() as f64 * total)
+    }
+}
+
+fn kinds(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("witness.log"))
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .filter(|k| k.starts_with("call-") || k.starts_with("endpoint-"))
+        .collect()
+}
+
+#[test]
+fn a_guardian_calls_the_council_and_hears_its_tone_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gk, ras) = gatekeeper(dir.path(), "");
+    let out = guardian(dir.path(), &ras);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let heard = samples(&dir.path().join("heard.wav"));
+    assert!(heard.len() > 8000 * 2, "{} samples recorded", heard.len());
+    let share = share_at(&heard[1600..], 440.0);
+    assert!(
+        share > 0.8,
+        "440 Hz holds {share:.3} of what the guardian heard"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(gk);
+    let mut k = kinds(dir.path());
+    k.sort();
+    assert_eq!(
+        k,
+        [
+            "call-admitted",
+            "call-bridged",
+            "call-released",
+            "call-released",
+            "endpoint-registered",
+            "endpoint-unregistered"
+        ]
+    );
+    council_witness::verify_file(
+        &dir.path().join("witness.log"),
+        &council_witness::VerifyOptions::default(),
+    )
+    .unwrap();
+    council_witness::verify_file(
+        &dir.path().join("guardian.log"),
+        &council_witness::VerifyOptions::default(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn over_the_bandwidth_budget_the_guardian_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gk, ras) = gatekeeper(dir.path(), "[gates.bandwidth]\nzone-total = 400\n");
+    let out = guardian(dir.path(), &ras);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("RequestDenied"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    drop(gk);
+    let log = std::fs::read_to_string(dir.path().join("witness.log")).unwrap();
+    assert!(
+        log.contains("\"kind\":\"call-rejected\"") && log.contains("\"reason\":\"zone-exhausted\"")
+    );
+    assert!(log.contains("\"arj-reason\":\"RequestDenied\""));
+}
