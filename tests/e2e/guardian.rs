@@ -173,3 +173,108 @@ fn over_the_bandwidth_budget_the_guardian_is_refused() {
     );
     assert!(log.contains("\"arj-reason\":\"RequestDenied\""));
 }
+
+fn guardian_with(dir: &Path, ras: &str, args: &[&str]) -> std::process::Child {
+    Command::new("timeout")
+        .arg("60")
+        .arg(council())
+        .args(["guardian", "--gatekeeper", ras])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .current_dir(dir)
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn two_guardians_call_each_other_and_hear_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gk, ras) = gatekeeper(dir.path(), "");
+    let b_wav = dir.path().join("b-heard.wav");
+    let a_wav = dir.path().join("a-heard.wav");
+    let b_log = dir.path().join("b.log");
+    let a_log = dir.path().join("a.log");
+    // B registers and waits; A calls B by alias once B is registered (B prints its waiting line then).
+    let mut b = guardian_with(
+        dir.path(),
+        &ras,
+        &[
+            "--alias",
+            "guardian-b",
+            "--answer",
+            "--tone",
+            "660",
+            "--seconds",
+            "3",
+            "--record",
+            b_wav.to_str().unwrap(),
+            "--witness",
+            b_log.to_str().unwrap(),
+        ],
+    );
+    let mut b_out = BufReader::new(b.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("waiting for a call") {
+        line.clear();
+        assert!(
+            b_out.read_line(&mut line).unwrap() > 0,
+            "guardian b stopped before waiting"
+        );
+    }
+    let a = guardian_with(
+        dir.path(),
+        &ras,
+        &[
+            "--alias",
+            "guardian-a",
+            "--call",
+            "guardian-b",
+            "--tone",
+            "440",
+            "--seconds",
+            "3",
+            "--record",
+            a_wav.to_str().unwrap(),
+            "--witness",
+            a_log.to_str().unwrap(),
+        ],
+    )
+    .wait_with_output()
+    .unwrap();
+    assert!(
+        a.status.success(),
+        "a: {}\n{}",
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&a.stderr)
+    );
+    let b_status = b.wait().unwrap();
+    assert!(b_status.success(), "b failed");
+    // Audio both ways: each hears the other's tone.
+    let heard_by_a = samples(&a_wav);
+    let heard_by_b = samples(&b_wav);
+    assert!(heard_by_a.len() > 8000 && heard_by_b.len() > 8000);
+    let (a660, b440) = (
+        share_at(&heard_by_a[1600..], 660.0),
+        share_at(&heard_by_b[1600..], 440.0),
+    );
+    assert!(a660 > 0.8, "A hears B's 660 Hz at {a660:.3}");
+    assert!(b440 > 0.8, "B hears A's 440 Hz at {b440:.3}");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    drop(gk);
+    let mut k = kinds(dir.path());
+    k.sort();
+    assert_eq!(
+        k,
+        [
+            "call-admitted",
+            "call-admitted",
+            "call-released",
+            "call-released",
+            "endpoint-registered",
+            "endpoint-registered",
+            "endpoint-unregistered",
+            "endpoint-unregistered"
+        ]
+    );
+}

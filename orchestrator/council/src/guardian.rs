@@ -1,7 +1,9 @@
 //! `council guardian`: an H.323 terminal, for tests and the demo. It registers with a gatekeeper (RRQ), asks
 //! admission (ARQ), calls the destination the ACF names with H.225.0 call signalling and Fast Start (G.729),
 //! sends a tone as G.729 RTP through the `h323-g729-out` leg and records what it hears through the `h323-g729-in`
-//! leg, then hangs up: ReleaseComplete, DRQ, URQ. (Answering calls comes next.)
+//! leg, then hangs up: ReleaseComplete, DRQ, URQ. With `--answer` it waits for one call instead: ARQ (answerCall),
+//! CallProceeding, Alerting, Connect with the Fast Start answer, the same media, then DRQ and URQ when the caller
+//! releases.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
@@ -28,9 +30,12 @@ pub struct Args {
     /// Our h323-ID alias.
     #[arg(long)]
     alias: String,
-    /// Whom to call (an alias: a council, or another endpoint).
+    /// Whom to call (an alias: a council, or another endpoint). Without it, `--answer` waits for one call.
+    #[arg(long, required_unless_present = "answer")]
+    call: Option<String>,
+    /// Answer one incoming call (on our call-signalling address, which the gatekeeper tells callers).
     #[arg(long)]
-    call: String,
+    answer: bool,
     /// How long the call lasts, in seconds.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
@@ -111,8 +116,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .port();
     let rtp = SocketAddr::new(ras_addr.ip(), rtp_port);
     let rtcp = SocketAddr::new(ras_addr.ip(), rtp_port + 1);
-    // Our call-signalling address (we do not answer calls yet; it must still be a real address).
-    let cs = SocketAddr::new(ras_addr.ip(), rtp_port + 2);
+    // Our call-signalling address: where callers reach us (the gatekeeper tells them).
+    let listener = std::net::TcpListener::bind(SocketAddr::new(ras_addr.ip(), 0))?;
+    let cs = listener.local_addr()?;
 
     let alias = AliasAddress::h323_id(&args.alias)?;
     let vendor = VendorIdentifier::new(
@@ -136,6 +142,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let endpoint = rcf.endpoint_identifier.clone();
     println!("guardian {}: registered as {endpoint}", args.alias);
 
+    if args.answer {
+        return answer(&args, &mut ras, &endpoint, &alias, listener, cs, rtp, rtcp);
+    }
+    let callee = args
+        .call
+        .clone()
+        .expect("clap requires --call without --answer");
     let mut call_id = [0u8; 16];
     getrandom::fill(&mut call_id).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let conference_id = call_id;
@@ -146,7 +159,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             seq,
             builders::AdmissionAsk {
                 endpoint_identifier: endpoint.clone(),
-                destination_info: vec![AliasAddress::h323_id(&args.call).expect("an alias")],
+                destination_info: vec![AliasAddress::h323_id(&callee).expect("an alias")],
                 src_info: vec![alias.clone()],
                 band_width: bandwidth,
                 call_reference_value: 1,
@@ -171,8 +184,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .to_socket_addr()
         .context("the ACF names no IP call-signalling address")?;
     println!(
-        "guardian {}: admitted, calling {} at {destination}",
-        args.alias, args.call
+        "guardian {}: admitted, calling {callee} at {destination}",
+        args.alias
     );
 
     // The call: Setup with Fast Start, then wait for Connect.
@@ -184,7 +197,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         call_id,
         conference_id,
         vec![alias.clone()],
-        vec![AliasAddress::h323_id(&args.call)?],
+        vec![AliasAddress::h323_id(&callee)?],
         Some(TransportAddress::from_socket_addr(cs)),
         offer,
     );
@@ -220,7 +233,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.alias
     );
 
-    // Media: the in leg records, the out leg sends a tone.
+    media(&args, rtp, remote)?;
+
+    q931(
+        &mut stream,
+        MessageType::ReleaseComplete,
+        cr,
+        &build::release_complete(call_id, None),
+    )?;
+    let dcf = ras.ask(|seq| {
+        builders::disengage_request(
+            seq,
+            endpoint.clone(),
+            conference_id,
+            1,
+            call_id,
+            DisengageReason::NormalDrop,
+            false,
+        )
+    })?;
+    if !matches!(dcf, RasMessage::DisengageConfirm(_)) {
+        tracing::warn!("DRQ: {}", dcf.short_name());
+    }
+    unregister(&mut ras, &endpoint, cs)?;
+    println!(
+        "guardian {}: hung up, recorded {}",
+        args.alias,
+        args.record.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The call's media for `args.seconds`: the in leg records what arrives on `rtp`, the out leg sends the tone to
+/// `remote`; then EOS through both, so the WAV is complete and both taps write their last digest.
+fn media(args: &Args, rtp: SocketAddr, remote: SocketAddr) -> anyhow::Result<()> {
     let witness = args.witness.display().to_string();
     let label = format!("guardian-{}", args.alias);
     let inbound = pipeline::launch(
@@ -257,30 +303,142 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         p.set_state(gst::State::Null)?;
     }
+    Ok(())
+}
 
+/// `--answer`: one incoming call, answered with Fast Start.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    args: &Args,
+    ras: &mut Ras,
+    endpoint: &h225::EndpointIdentifier,
+    alias: &AliasAddress,
+    listener: std::net::TcpListener,
+    cs: SocketAddr,
+    rtp: SocketAddr,
+    rtcp: SocketAddr,
+) -> anyhow::Result<ExitCode> {
+    println!("guardian {}: waiting for a call at {cs}", args.alias);
+    let (mut stream, from) = listener.accept()?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut deframer = tpkt::Deframer::default();
+    let mut buf = [0u8; 8192];
+    let (setup, cr) = 'setup: loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            bail!("the caller closed the connection before its Setup");
+        }
+        deframer.push(&buf[..n]);
+        while let Some(p) = deframer.next_payload()? {
+            let m = Message::parse(&p)?;
+            let Some(uu) = m.user_user() else { continue };
+            let info: H323UserInformation = decode_value(uu)?;
+            if matches!(
+                info.h323_uu_pdu.h323_message_body,
+                H323MessageBody::Setup(_)
+            ) {
+                break 'setup (info, m.call_reference.reply());
+            }
+        }
+    };
+    let H323MessageBody::Setup(s) = &setup.h323_uu_pdu.h323_message_body else {
+        unreachable!("matched above")
+    };
+    let call_id: [u8; 16] = s
+        .call_identifier
+        .as_ref()
+        .map_or(&s.conference_id[..], |c| &c.guid[..])
+        .try_into()
+        .unwrap_or([0; 16]);
+    let conference_id: [u8; 16] = s.conference_id[..].try_into().unwrap_or([0; 16]);
+    // Our own admission, as the answering side (answerCall).
+    let admission = ras.ask(|seq| {
+        builders::admission_request(
+            seq,
+            builders::AdmissionAsk {
+                endpoint_identifier: endpoint.clone(),
+                destination_info: vec![alias.clone()],
+                src_info: vec![],
+                band_width: 480,
+                call_reference_value: cr.value,
+                conference_id,
+                call_identifier: call_id,
+                answer_call: true,
+            },
+        )
+    })?;
+    if !matches!(admission, RasMessage::AdmissionConfirm(_)) {
+        q931(
+            &mut stream,
+            MessageType::ReleaseComplete,
+            cr,
+            &build::release_complete(call_id, None),
+        )?;
+        unregister(ras, endpoint, cs)?;
+        bail!("admission to answer refused");
+    }
     q931(
         &mut stream,
-        MessageType::ReleaseComplete,
+        MessageType::CallProceeding,
         cr,
-        &build::release_complete(call_id, None),
+        &build::call_proceeding(call_id),
     )?;
-    let dcf = ras.ask(|seq| {
+    q931(
+        &mut stream,
+        MessageType::Alerting,
+        cr,
+        &build::alerting(call_id),
+    )?;
+    let offer = build::fast_start_of(&setup);
+    let (accepted, channels) = council_h245::fast_start_answer(&offer, &[Codec::G729], rtp, rtcp)?;
+    let remote = channels
+        .send
+        .and_then(|c| c.remote_rtp)
+        .context("the caller's offer gives us nowhere to send")?;
+    q931(
+        &mut stream,
+        MessageType::Connect,
+        cr,
+        &build::connect(call_id, conference_id, accepted),
+    )?;
+    println!(
+        "guardian {}: answered {from}, sending G.729 to {remote}",
+        args.alias
+    );
+    media(args, rtp, remote)?;
+    // Wait (a while) for the caller's ReleaseComplete, or its connection closing.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    'release: while Instant::now() < deadline {
+        stream.set_read_timeout(Some(Duration::from_millis(500)))?;
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                deframer.push(&buf[..n]);
+                while let Some(p) = deframer.next_payload()? {
+                    if Message::parse(&p)
+                        .is_ok_and(|m| m.message_type == MessageType::ReleaseComplete)
+                    {
+                        break 'release;
+                    }
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    let _ = ras.ask(|seq| {
         builders::disengage_request(
             seq,
             endpoint.clone(),
             conference_id,
-            1,
+            cr.value,
             call_id,
             DisengageReason::NormalDrop,
-            false,
+            true,
         )
     })?;
-    if !matches!(dcf, RasMessage::DisengageConfirm(_)) {
-        tracing::warn!("DRQ: {}", dcf.short_name());
-    }
-    unregister(&mut ras, &endpoint, cs)?;
+    unregister(ras, endpoint, cs)?;
     println!(
-        "guardian {}: hung up, recorded {}",
+        "guardian {}: call over, recorded {}",
         args.alias,
         args.record.display()
     );
