@@ -278,3 +278,63 @@ fn two_guardians_call_each_other_and_hear_each_other() {
         ]
     );
 }
+
+/// The best normalised correlation of `heard[at..at + n]` with `sent` delayed by 0..`max_lag` samples.
+fn best_correlation(sent: &[i16], heard: &[i16], at: usize, n: usize, max_lag: usize) -> f64 {
+    let seg = &heard[at..at + n];
+    let e_seg: f64 = seg.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+    (0..max_lag.min(at))
+        .map(|lag| {
+            let x = &sent[at - lag..at - lag + n];
+            let num: f64 = x
+                .iter()
+                .zip(seg)
+                .map(|(&p, &q)| f64::from(p) * f64::from(q))
+                .sum();
+            let e_x: f64 = x.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+            num / (e_x * e_seg).sqrt().max(1.0)
+        })
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn a_guardian_sends_speech_from_a_wav_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gk, ras) = gatekeeper(dir.path(), "");
+    let speech = council_e2e::repo().join("gst-plugins/audio/g729/tests/data/harvard-1-en-us.wav");
+    let heard = dir.path().join("heard.wav");
+    let out = Command::new("timeout")
+        .arg("60")
+        .arg(council())
+        .args([
+            "guardian",
+            "--gatekeeper",
+            &ras,
+            "--alias",
+            "guardian-1",
+            "--call",
+            "council",
+            "--seconds",
+            "4",
+        ])
+        .arg("--wav")
+        .arg(&speech)
+        .arg("--record")
+        .arg(&heard)
+        .arg("--witness")
+        .arg(dir.path().join("guardian.log"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(gk);
+    // The speech, through G.729 twice (ours out, Council's echo back), still correlates with what was sent.
+    let sent = samples(&speech);
+    let got = samples(&heard);
+    assert!(got.len() > 8000 * 3, "{} samples recorded", got.len());
+    let c = best_correlation(&sent, &got, 8000, 8000, 1200);
+    assert!(c > 0.5, "speech correlation {c:.3}");
+}

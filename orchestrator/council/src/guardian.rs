@@ -42,9 +42,12 @@ pub struct Args {
     /// Where to write what we hear (WAV, 8 kHz mono).
     #[arg(long)]
     record: PathBuf,
-    /// The tone we send, Hz.
+    /// The tone we send, Hz (unless `--wav`).
     #[arg(long, default_value_t = 440)]
     tone: u32,
+    /// Send this WAV file (any rate and channels; converted to 8 kHz mono) instead of a tone.
+    #[arg(long)]
+    wav: Option<PathBuf>,
     /// Our RAS address (port 0: any).
     #[arg(long, default_value = "127.0.0.1:0")]
     ras: SocketAddr,
@@ -279,16 +282,24 @@ fn media(args: &Args, rtp: SocketAddr, remote: SocketAddr) -> anyhow::Result<()>
             ("audio-out", "location", args.record.display().to_string()),
         ],
     )?;
-    let outbound = pipeline::launch(
-        pipeline::H323_G729_OUT,
-        &[
-            ("audio-in", "freq", args.tone.to_string()),
-            ("tap", "location", witness),
-            ("tap", "label", format!("{label}/tx")),
-            ("rtp-out", "host", remote.ip().to_string()),
-            ("rtp-out", "port", remote.port().to_string()),
-        ],
-    )?;
+    let outbound_text = match &args.wav {
+        Some(wav) => pipeline::replace(
+            pipeline::H323_G729_OUT,
+            "audio-in",
+            &format!("filesrc location=\"{}\" ! wavparse", wav.display()),
+        )?,
+        None => pipeline::H323_G729_OUT.to_owned(),
+    };
+    let mut settings = vec![
+        ("tap", "location", witness),
+        ("tap", "label", format!("{label}/tx")),
+        ("rtp-out", "host", remote.ip().to_string()),
+        ("rtp-out", "port", remote.port().to_string()),
+    ];
+    if args.wav.is_none() {
+        settings.push(("audio-in", "freq", args.tone.to_string()));
+    }
+    let outbound = pipeline::launch(&outbound_text, &settings)?;
     inbound.set_state(gst::State::Playing)?;
     outbound.set_state(gst::State::Playing)?;
     std::thread::sleep(Duration::from_secs(args.seconds));

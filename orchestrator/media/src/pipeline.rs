@@ -86,6 +86,20 @@ pub fn out_core(text: &str, prefix: &str) -> Result<String, Error> {
     Ok(join(&e[tap..], prefix))
 }
 
+/// `text` with the element named `name` replaced by `with` (one element or a chain, gst-launch syntax), e.g. the
+/// out legs' test-tone source `audio-in` by `filesrc location="F" ! wavparse`.
+pub fn replace(text: &str, name: &str, with: &str) -> Result<String, Error> {
+    let e = elements(text);
+    let at = position_of(&e, name)?;
+    let before = join(&e[..at], "");
+    let after = join(&e[at + 1..], "");
+    Ok([before.as_str(), with, after.as_str()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ! "))
+}
+
 /// Parses `text` into a pipeline and sets each `(element name, property, value)` from its string form.
 pub fn launch(text: &str, settings: &[(&str, &str, String)]) -> Result<gst::Pipeline, Error> {
     let pipeline = gst::parse::launch(&description(text))
@@ -130,6 +144,26 @@ mod tests {
                 assert!(d.contains(&format!("name={name} ")), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn an_element_is_replaced_by_a_chain() {
+        let d = replace(
+            H323_G729_OUT,
+            "audio-in",
+            "filesrc location=\"/tmp/a b.wav\" ! wavparse",
+        )
+        .unwrap();
+        assert!(
+            d.starts_with("filesrc location=\"/tmp/a b.wav\" ! wavparse ! audioconvert"),
+            "{d}"
+        );
+        assert!(!d.contains("audiotestsrc"), "{d}");
+        assert!(d.ends_with("port=16002"), "{d}");
+        assert!(matches!(
+            replace(H323_G729_OUT, "nope", "x"),
+            Err(Error::NoSuchElement(_))
+        ));
     }
 
     #[test]
