@@ -338,3 +338,102 @@ fn a_guardian_sends_speech_from_a_wav_file() {
     let c = best_correlation(&sent, &got, 8000, 8000, 1200);
     assert!(c > 0.5, "speech correlation {c:.3}");
 }
+
+/// The same call to the council, captured live on the loopback interface: every RAS and call-signalling packet
+/// decodes as H.225.0 RAS or Q.931/H.225.0 (with H.245 inside the Fast Start elements), none malformed, no expert
+/// error, and the values read back are ours.
+#[test]
+fn a_live_capture_of_the_call_decodes_cleanly() {
+    use council_e2e::sip::{Capture, have, tshark_fields};
+    if !have("tshark", "tshark") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("council.toml");
+    std::fs::write(&config, "").unwrap();
+    let mut child = Command::new(council())
+        .args([
+            "gatekeeper",
+            "--ras",
+            "127.0.0.1:0",
+            "--h225",
+            "127.0.0.1:0",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("--witness-dir")
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let gk = Reaped(child);
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (ras, h225) = (words[4].to_owned(), words[6].to_owned());
+    let ras_port = ras.rsplit(':').next().unwrap().to_owned();
+    let h225_port = h225.rsplit(':').next().unwrap().to_owned();
+    let capture = Capture::start(
+        dir.path(),
+        "call.pcapng",
+        &format!("udp port {ras_port} or tcp port {h225_port}"),
+    );
+    let out = guardian(dir.path(), &ras);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = capture.stop();
+    drop(gk);
+    // RAS on our port decoded as Wireshark would on 1719; call signalling its heuristics find on any port.
+    let decode = ["-d".to_owned(), format!("udp.port=={ras_port},h225")];
+    let options: Vec<&str> = decode.iter().map(String::as_str).collect();
+    let bad = tshark_fields(
+        &file,
+        &options,
+        "_ws.malformed || _ws.expert.severity == error",
+        &["frame.number"],
+    );
+    assert!(bad.is_empty(), "malformed or erroneous packets: {bad:?}");
+    let ras_kinds: Vec<String> =
+        tshark_fields(&file, &options, "h225.RasMessage", &["h225.RasMessage"])
+            .into_iter()
+            .map(|mut r| r.remove(0))
+            .collect();
+    // RRQ, RCF, ARQ, ACF, DRQ, DCF, URQ, UCF (choice indices).
+    assert_eq!(
+        ras_kinds,
+        ["3", "4", "9", "10", "15", "16", "6", "7"],
+        "RAS seen: {ras_kinds:?}"
+    );
+    let bodies: Vec<String> = tshark_fields(
+        &file,
+        &options,
+        "h225.h323_message_body",
+        &["h225.h323_message_body"],
+    )
+    .into_iter()
+    .map(|mut r| r.remove(0))
+    .collect();
+    // Setup, CallProceeding, Alerting, Connect, ReleaseComplete.
+    assert_eq!(
+        bodies,
+        ["0", "1", "3", "2", "5"],
+        "call signalling seen: {bodies:?}"
+    );
+    let channels = tshark_fields(
+        &file,
+        &options,
+        "h245.forwardLogicalChannelNumber",
+        &["h245.forwardLogicalChannelNumber"],
+    );
+    assert_eq!(
+        channels.len(),
+        2,
+        "Fast Start in the Setup and in the Connect: {channels:?}"
+    );
+}
