@@ -419,12 +419,21 @@ fn a_live_capture_of_the_call_decodes_cleanly() {
     .into_iter()
     .map(|mut r| r.remove(0))
     .collect();
-    // Setup, CallProceeding, Alerting, Connect, ReleaseComplete.
+    // Setup, CallProceeding, Alerting, Connect, Facility (empty: tunnelled H.245 acks), ReleaseComplete.
     assert_eq!(
         bodies,
-        ["0", "1", "3", "2", "5"],
+        ["0", "1", "3", "2", "8", "5"],
         "call signalling seen: {bodies:?}"
     );
+    // H.245 tunnelled: each side's capabilities and master/slave determination (guardian's in the Setup,
+    // Council's in the Connect), acknowledged (Council's acks in the Connect, the guardian's in the Facility), and
+    // the guardian's EndSessionCommand in its ReleaseComplete.
+    let frames = |filter: &str| tshark_fields(&file, &options, filter, &["frame.number"]).len();
+    assert_eq!(frames("h245.terminalCapabilitySet_element"), 2);
+    assert_eq!(frames("h245.masterSlaveDetermination_element"), 2);
+    assert_eq!(frames("h245.terminalCapabilitySetAck_element"), 2);
+    assert_eq!(frames("h245.masterSlaveDeterminationAck_element"), 2);
+    assert_eq!(frames("h245.endSessionCommand"), 1);
     let channels = tshark_fields(
         &file,
         &options,

@@ -204,6 +204,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(TransportAddress::from_socket_addr(cs)),
         offer,
     );
+    // H.245 tunnelled from the start: our capabilities and master/slave determination ride in the Setup.
+    let mut tunnel = council_h245::tunnel::Tunnel::new(
+        &[Codec::G729],
+        council_h245::tunnel::TERMINAL,
+        u32::from_be_bytes([call_id[0], call_id[1], call_id[2], call_id[3]]),
+    );
+    let setup = build::tunnel(setup, tunnel.opening());
     q931(&mut stream, MessageType::Setup, cr, &setup)?;
     let mut deframer = tpkt::Deframer::default();
     let mut buf = [0u8; 8192];
@@ -218,7 +225,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let Some(uu) = m.user_user() else { continue };
             let info: H323UserInformation = decode_value(uu)?;
             match info.h323_uu_pdu.h323_message_body {
-                H323MessageBody::Connect(_) => break 'connect build::fast_start_of(&info),
+                H323MessageBody::Connect(_) => {
+                    // Acknowledge what the callee tunnelled (its capabilities, master/slave), in a Facility.
+                    let (_, h245) = build::tunnelled(&info);
+                    let acks = tunnel.receive(&h245);
+                    if !acks.is_empty() {
+                        q931(
+                            &mut stream,
+                            MessageType::Facility,
+                            cr,
+                            &build::facility_h245(acks),
+                        )?;
+                    }
+                    break 'connect build::fast_start_of(&info);
+                }
                 H323MessageBody::ReleaseComplete(_) => {
                     bail!("the call was refused (ReleaseComplete)")
                 }
@@ -242,7 +262,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         &mut stream,
         MessageType::ReleaseComplete,
         cr,
-        &build::release_complete(call_id, None),
+        &build::tunnel(build::release_complete(call_id, None), tunnel.closing()),
     )?;
     let dcf = ras.ask(|seq| {
         builders::disengage_request(

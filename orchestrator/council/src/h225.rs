@@ -80,6 +80,11 @@ fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
     let mut deframer = tpkt::Deframer::new(64 * 1024);
     let mut buf = [0u8; 8192];
     let mut session: Option<EchoSession> = None;
+    let mut tunnel = council_h245::tunnel::Tunnel::new(
+        &s.codecs,
+        council_h245::tunnel::MCU,
+        std::process::id().wrapping_mul(2_654_435_761),
+    );
     let mut call_key = String::new();
     loop {
         let n = stream.read(&mut buf)?;
@@ -161,12 +166,16 @@ fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
                             })),
                         );
                     }
-                    send(
-                        &mut stream,
-                        MessageType::Connect,
-                        cr,
-                        &build::connect(call_id, conference_id, answer),
-                    )?;
+                    // H.245 tunnelled by a peer that insists: acknowledge its capabilities and master/slave
+                    // determination, and send ours, in the Connect.
+                    let mut connect = build::connect(call_id, conference_id, answer);
+                    let (tunnelling, h245) = build::tunnelled(&info);
+                    if tunnelling {
+                        let mut replies = tunnel.receive(&h245);
+                        replies.extend(tunnel.opening());
+                        connect = build::tunnel(connect, replies);
+                    }
+                    send(&mut stream, MessageType::Connect, cr, &connect)?;
                 }
                 H323MessageBody::ReleaseComplete(_) => {
                     if let Some(sess) = session.take() {
@@ -178,7 +187,13 @@ fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
                     );
                     return Ok(());
                 }
-                _ => {}
+                // Facility (or anything else) carrying tunnelled H.245: the peer's acks need no answer.
+                _ => {
+                    let (_, h245) = build::tunnelled(&info);
+                    if !h245.is_empty() {
+                        let _ = tunnel.receive(&h245);
+                    }
+                }
             }
         }
     }

@@ -841,4 +841,33 @@ pub mod build {
         fs.map(|v| v.iter().map(|o| o.to_vec()).collect())
             .unwrap_or_default()
     }
+
+    /// `info` with H.245 tunnelling on and `h245` (encoded H.245 messages) in its `h245Control`.
+    #[must_use]
+    pub fn tunnel(mut info: H323UserInformation, h245: Vec<Vec<u8>>) -> H323UserInformation {
+        info.h323_uu_pdu.h245_tunnelling = Some(true);
+        if !h245.is_empty() {
+            info.h323_uu_pdu.h245_control = Some(h245.into_iter().map(OctetString::from).collect());
+        }
+        info
+    }
+
+    /// Whether the sender tunnels H.245, and the messages it tunnelled here.
+    #[must_use]
+    pub fn tunnelled(info: &H323UserInformation) -> (bool, Vec<Vec<u8>>) {
+        let pdu = &info.h323_uu_pdu;
+        (
+            pdu.h245_tunnelling == Some(true),
+            pdu.h245_control
+                .as_ref()
+                .map(|v| v.iter().map(|o| o.to_vec()).collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// A Facility message that only carries tunnelled H.245 (its body is `empty`, H.225.0 §7.4.2).
+    #[must_use]
+    pub fn facility_h245(h245: Vec<Vec<u8>>) -> H323UserInformation {
+        tunnel(message(H323MessageBody::Empty), h245)
+    }
 }

@@ -20,6 +20,8 @@ pub mod fast_start;
 pub mod messages;
 pub mod opaque;
 
+pub mod tunnel;
+
 pub use asn::{MultimediaSystemControlMessage, OpenLogicalChannel};
 pub use fast_start::{
     Direction, FastStartMedia, MediaChannel, Proposal, fast_start_accepted, fast_start_answer,
