@@ -404,10 +404,10 @@ fn a_live_capture_of_the_call_decodes_cleanly() {
             .into_iter()
             .map(|mut r| r.remove(0))
             .collect();
-    // RRQ, RCF, ARQ, ACF, DRQ, DCF, URQ, UCF (choice indices).
+    // GRQ, GCF, RRQ, RCF, ARQ, ACF, DRQ, DCF, URQ, UCF (choice indices).
     assert_eq!(
         ras_kinds,
-        ["3", "4", "9", "10", "15", "16", "6", "7"],
+        ["0", "1", "3", "4", "9", "10", "15", "16", "6", "7"],
         "RAS seen: {ras_kinds:?}"
     );
     let bodies: Vec<String> = tshark_fields(

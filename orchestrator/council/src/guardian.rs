@@ -1,6 +1,7 @@
 //! `council guardian`: an H.323 terminal, for tests and the demo. It registers with a gatekeeper (RRQ), asks
 //! admission (ARQ), calls the destination the ACF names with H.225.0 call signalling and Fast Start (G.729),
-//! sends a tone as G.729 RTP through the `h323-g729-out` leg and records what it hears through the `h323-g729-in`
+//! sends a tone as G.729 RTP (G.711 when the peer has no G.729) through the `h323-g729-out` leg and records what
+//! it hears through the `h323-g729-in`
 //! leg, then hangs up: ReleaseComplete, DRQ, URQ. With `--answer` it waits for one call instead: ARQ (answerCall),
 //! CallProceeding, Alerting, Connect with the Fast Start answer, the same media, then DRQ and URQ when the caller
 //! releases.
@@ -129,6 +130,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "council guardian",
         env!("CARGO_PKG_VERSION"),
     );
+    // Discovery: the gatekeeper confirms itself (GCF) and names its RAS address, which we use from then on.
+    match ras.ask(|seq| {
+        builders::gatekeeper_request(
+            seq,
+            TransportAddress::from_socket_addr(ras_addr),
+            vec![alias.clone()],
+        )
+    })? {
+        RasMessage::GatekeeperConfirm(gcf) => {
+            if let Some(a) = gcf.ras_address.to_socket_addr() {
+                ras.gatekeeper = a;
+            }
+        }
+        other => bail!("gatekeeper discovery refused: {}", other.short_name()),
+    }
     let RasMessage::RegistrationConfirm(rcf) = ras.ask(|seq| {
         builders::registration_request(
             seq,
@@ -195,7 +211,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut stream = TcpStream::connect(destination).context("connecting for call signalling")?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let cr = CallReference::originating(1);
-    let offer = council_h245::fast_start_offer(&[Codec::G729], rtp, rtcp, 1);
+    let offer = council_h245::fast_start_offer(CODECS, rtp, rtcp, 1);
     let setup = build::setup(
         call_id,
         conference_id,
@@ -206,7 +222,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     // H.245 tunnelled from the start: our capabilities and master/slave determination ride in the Setup.
     let mut tunnel = council_h245::tunnel::Tunnel::new(
-        &[Codec::G729],
+        CODECS,
         council_h245::tunnel::TERMINAL,
         u32::from_be_bytes([call_id[0], call_id[1], call_id[2], call_id[3]]),
     );
@@ -247,16 +263,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let accepted = council_h245::fast_start_accepted(&answer);
-    let remote = accepted
+    let channel = accepted
         .send
-        .and_then(|c| c.remote_rtp)
+        .context("the Fast Start answer opens no channel for us to send on")?;
+    let codec = channel.codec;
+    let remote = channel
+        .remote_rtp
         .context("the Fast Start answer gives us nowhere to send")?;
     println!(
         "guardian {}: connected, sending G.729 to {remote}",
         args.alias
     );
 
-    media(&args, rtp, remote)?;
+    media(&args, codec, rtp, remote)?;
 
     q931(
         &mut stream,
@@ -287,13 +306,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What we offer and accept, in order: G.729, then G.711 µ-law and A-law for a peer without G.729.
+const CODECS: &[Codec] = &[Codec::G729, Codec::Pcmu, Codec::Pcma];
+
+/// The in and out legs for a codec (the RTP payload formats are the same on H.323 and SIP legs).
+fn legs(codec: Codec) -> (&'static str, &'static str) {
+    match codec {
+        Codec::G729 => (pipeline::H323_G729_IN, pipeline::H323_G729_OUT),
+        Codec::Pcmu => (pipeline::SIP_PCMU_IN, pipeline::SIP_PCMU_OUT),
+        Codec::Pcma => (pipeline::SIP_PCMA_IN, pipeline::SIP_PCMA_OUT),
+    }
+}
+
 /// The call's media for `args.seconds`: the in leg records what arrives on `rtp`, the out leg sends the tone to
 /// `remote`; then EOS through both, so the WAV is complete and both taps write their last digest.
-fn media(args: &Args, rtp: SocketAddr, remote: SocketAddr) -> anyhow::Result<()> {
+fn media(args: &Args, codec: Codec, rtp: SocketAddr, remote: SocketAddr) -> anyhow::Result<()> {
+    let (in_leg, out_leg) = legs(codec);
     let witness = args.witness.display().to_string();
     let label = format!("guardian-{}", args.alias);
     let inbound = pipeline::launch(
-        pipeline::H323_G729_IN,
+        in_leg,
         &[
             ("rtp-in", "address", rtp.ip().to_string()),
             ("rtp-in", "port", rtp.port().to_string()),
@@ -304,11 +336,11 @@ fn media(args: &Args, rtp: SocketAddr, remote: SocketAddr) -> anyhow::Result<()>
     )?;
     let outbound_text = match &args.wav {
         Some(wav) => pipeline::replace(
-            pipeline::H323_G729_OUT,
+            out_leg,
             "audio-in",
             &format!("filesrc location=\"{}\" ! wavparse", wav.display()),
         )?,
-        None => pipeline::H323_G729_OUT.to_owned(),
+        None => out_leg.to_owned(),
     };
     let mut settings = vec![
         ("tap", "location", witness),
@@ -421,10 +453,13 @@ fn answer(
         &build::alerting(call_id),
     )?;
     let offer = build::fast_start_of(&setup);
-    let (accepted, channels) = council_h245::fast_start_answer(&offer, &[Codec::G729], rtp, rtcp)?;
-    let remote = channels
+    let (accepted, channels) = council_h245::fast_start_answer(&offer, CODECS, rtp, rtcp)?;
+    let channel = channels
         .send
-        .and_then(|c| c.remote_rtp)
+        .context("the caller's offer has nothing for us to send on")?;
+    let codec = channel.codec;
+    let remote = channel
+        .remote_rtp
         .context("the caller's offer gives us nowhere to send")?;
     q931(
         &mut stream,
@@ -436,7 +471,7 @@ fn answer(
         "guardian {}: answered {from}, sending G.729 to {remote}",
         args.alias
     );
-    media(args, rtp, remote)?;
+    media(args, codec, rtp, remote)?;
     // Wait (a while) for the caller's ReleaseComplete, or its connection closing.
     let deadline = Instant::now() + Duration::from_secs(10);
     'release: while Instant::now() < deadline {
