@@ -49,9 +49,15 @@ pub struct Args {
     /// Send this WAV file (any rate and channels; converted to 8 kHz mono) instead of a tone.
     #[arg(long)]
     wav: Option<PathBuf>,
-    /// Our RAS address (port 0: any).
-    #[arg(long, default_value = "127.0.0.1:0")]
-    ras: SocketAddr,
+    /// Our RAS address (port 0: any). Overrides `[guardian] ras`.
+    #[arg(long)]
+    ras: Option<SocketAddr>,
+    /// Our call-signalling address, where calls reach us (port 0: any). Overrides `[guardian] h225`.
+    #[arg(long)]
+    h225: Option<SocketAddr>,
+    /// Configuration file (TOML; see config/council.toml): `[guardian]`.
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// The witness log of our media taps (a file).
     #[arg(long)]
     witness: PathBuf,
@@ -107,7 +113,15 @@ fn q931(
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     council_media::init()?;
-    let socket = UdpSocket::bind(args.ras).context("binding our RAS socket")?;
+    let config = crate::serve::config::ServeConfig::load_with(args.config.as_deref(), |c| {
+        if let Some(a) = args.ras {
+            c.guardian.ras = a;
+        }
+        if let Some(a) = args.h225 {
+            c.guardian.h225 = a;
+        }
+    })?;
+    let socket = UdpSocket::bind(config.guardian.ras).context("binding our RAS socket")?;
     let ras_addr = socket.local_addr()?;
     let mut ras = Ras {
         socket,
@@ -121,7 +135,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let rtp = SocketAddr::new(ras_addr.ip(), rtp_port);
     let rtcp = SocketAddr::new(ras_addr.ip(), rtp_port + 1);
     // Our call-signalling address: where callers reach us (the gatekeeper tells them).
-    let listener = std::net::TcpListener::bind(SocketAddr::new(ras_addr.ip(), 0))?;
+    let listener = std::net::TcpListener::bind(config.guardian.h225)
+        .with_context(|| format!("binding our call signalling on {}", config.guardian.h225))?;
     let cs = listener.local_addr()?;
 
     let alias = AliasAddress::h323_id(&args.alias)?;

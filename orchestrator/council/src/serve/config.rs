@@ -20,6 +20,28 @@ pub struct ServeConfig {
     pub gates: council_gates::GatesConfig,
     /// The H.323 gatekeeper (`council gatekeeper`).
     pub gatekeeper: council_gatekeeper::GatekeeperConfig,
+    /// The H.323 terminal (`council guardian`).
+    pub guardian: GuardianConfig,
+}
+
+/// `[guardian]`: where `council guardian` listens.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GuardianConfig {
+    /// RAS, UDP (default 127.0.0.1:0: any free port).
+    pub ras: SocketAddr,
+    /// Call signalling, TCP: where calls reach the guardian (default 127.0.0.1:0).
+    pub h225: SocketAddr,
+}
+
+impl Default for GuardianConfig {
+    fn default() -> Self {
+        let any = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+        Self {
+            ras: any,
+            h225: any,
+        }
+    }
 }
 
 impl Default for ServeConfig {
@@ -37,6 +59,7 @@ impl Default for ServeConfig {
             witness: WitnessConfig::default(),
             gates,
             gatekeeper: council_gatekeeper::GatekeeperConfig::default(),
+            guardian: GuardianConfig::default(),
         }
     }
 }
@@ -247,6 +270,10 @@ mod tests {
             (h.default_ttl, h.min_ttl, h.max_ttl, h.max_registrations)
         );
         assert!(g.alternates.is_empty());
+        assert_eq!(
+            (c.guardian.ras, c.guardian.h225),
+            (d.guardian.ras, d.guardian.h225)
+        );
         assert_eq!(c.sip.listen, d.sip.listen);
         assert_eq!(
             (c.sip.invite_rate, c.sip.invite_burst),
