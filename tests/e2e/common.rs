@@ -99,4 +99,5 @@ pub fn free_udp_port() -> u16 {
         .port()
 }
 
+pub mod h323;
 pub mod sip;

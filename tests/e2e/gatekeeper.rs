@@ -3,26 +3,15 @@
 //! reason; every decision is in the witness log, which verifies; and every datagram both ways, written to a
 //! pcap, decodes in tshark as H.225.0 RAS with no malformed packet or expert error and the values we sent.
 
-use std::io::{BufRead, BufReader};
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use council_e2e::council;
+use council_e2e::h323::Gatekeeper;
 use council_h225::{
     self as h225, AliasAddress, DisengageReason, EndpointIdentifier, H221NonStandard, RasMessage,
     RequestSeqNum, TimeToLive, TransportAddress, VendorIdentifier, builders,
 };
 use council_tshark::{Pcap, Tshark};
-
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 const CONFIG: &str = r#"
 [gates.bandwidth]
@@ -65,31 +54,8 @@ fn seq(n: u16) -> RequestSeqNum {
 #[test]
 fn register_admit_refuse_disengage_unregister() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("council.toml");
-    std::fs::write(&config, CONFIG).unwrap();
-    let mut child = Command::new(council())
-        .args([
-            "gatekeeper",
-            "--ras",
-            "127.0.0.1:0",
-            "--h225",
-            "127.0.0.1:0",
-            "--config",
-        ])
-        .arg(&config)
-        .arg("--witness-dir")
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let gatekeeper = Reaped(child);
-    let gk: SocketAddr = line.split_whitespace().nth(4).unwrap().parse().unwrap();
-    let h225: SocketAddr = line.split_whitespace().nth(6).unwrap().parse().unwrap();
+    let gatekeeper = Gatekeeper::start(dir.path(), CONFIG);
+    let (gk, h225) = (gatekeeper.ras, gatekeeper.h225);
 
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     socket

@@ -5,44 +5,16 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use council_e2e::council;
+use council_e2e::h323::Gatekeeper;
+use council_e2e::sip::{read_wav, tone_share};
 
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn gatekeeper(dir: &Path, config: &str) -> (Reaped, String) {
-    let path = dir.join("council.toml");
-    std::fs::write(&path, config).unwrap();
-    let mut child = Command::new(council())
-        .args([
-            "gatekeeper",
-            "--ras",
-            "127.0.0.1:0",
-            "--h225",
-            "127.0.0.1:0",
-            "--config",
-        ])
-        .arg(&path)
-        .arg("--witness-dir")
-        .arg(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ras = line.split_whitespace().nth(4).unwrap().to_owned();
-    (Reaped(child), ras)
+fn gatekeeper(dir: &Path, config: &str) -> (Gatekeeper, String) {
+    let gk = Gatekeeper::start(dir, config);
+    let ras = gk.ras.to_string();
+    (gk, ras)
 }
 
 fn guardian(dir: &Path, ras: &str) -> std::process::Output {
@@ -68,31 +40,14 @@ fn guardian(dir: &Path, ras: &str) -> std::process::Output {
         .unwrap()
 }
 
-/// 16-bit mono samples of a WAV file `wavenc` wrote (a 44-byte header).
+/// 16-bit mono samples of a WAV file.
 fn samples(path: &Path) -> Vec<i16> {
-    let bytes = std::fs::read(path).unwrap();
-    bytes[44..]
-        .chunks_exact(2)
-        .map(|b| i16::from_le_bytes([b[0], b[1]]))
-        .collect()
+    read_wav(path).0
 }
 
+/// The share of the energy at `freq` (8 kHz audio).
 fn share_at(samples: &[i16], freq: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * freq / 8000.0;
-    let (mut s1, mut s2, mut total) = (0.0f64, 0.0f64, 0.0f64);
-    for &x in samples {
-        let x = f64::from(x);
-        let s0 = x + 2.0 * w.cos() * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-        total += x * x;
-    }
-    let power = s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2;
-    if total == 0.0 {
-        0.0
-    } else {
-        2.0 * power / (samples.len() as f64 * total)
-    }
+    tone_share(samples, 8000, freq)
 }
 
 fn kinds(dir: &Path) -> Vec<String> {
@@ -349,31 +304,8 @@ fn a_live_capture_of_the_call_decodes_cleanly() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("council.toml");
-    std::fs::write(&config, "").unwrap();
-    let mut child = Command::new(council())
-        .args([
-            "gatekeeper",
-            "--ras",
-            "127.0.0.1:0",
-            "--h225",
-            "127.0.0.1:0",
-            "--config",
-        ])
-        .arg(&config)
-        .arg("--witness-dir")
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let gk = Reaped(child);
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let (ras, h225) = (words[4].to_owned(), words[6].to_owned());
+    let gk = Gatekeeper::start(dir.path(), "");
+    let (ras, h225) = (gk.ras.to_string(), gk.h225.to_string());
     let ras_port = ras.rsplit(':').next().unwrap().to_owned();
     let h225_port = h225.rsplit(':').next().unwrap().to_owned();
     let capture = Capture::start(

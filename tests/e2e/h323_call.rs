@@ -3,25 +3,16 @@
 //! accepted channel comes back as G.729 with the tone intact, ReleaseComplete ends it — and the witness log has the
 //! call bridged and released.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use council_e2e::council;
+use council_e2e::h323::Gatekeeper;
+use council_e2e::sip::tone_share;
 use council_h225::signalling::{H323MessageBody, H323UserInformation, build};
 use council_h225::{AliasAddress, decode_value, encode_value};
 use council_q931::{CallReference, Message, MessageType, ie, tpkt};
 use council_rtp::Codec;
-
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn send(stream: &mut TcpStream, kind: MessageType, cr: CallReference, uu: &H323UserInformation) {
     let mut m = Message::new(kind, cr);
@@ -43,47 +34,11 @@ fn tone(n: usize, freq: f64, start: usize) -> Vec<i16> {
         .collect()
 }
 
-fn share_at(samples: &[i16], freq: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * freq / 8000.0;
-    let (mut s1, mut s2, mut total) = (0.0f64, 0.0f64, 0.0f64);
-    for &x in samples {
-        let x = f64::from(x);
-        let s0 = x + 2.0 * w.cos() * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-        total += x * x;
-    }
-    let power = s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2;
-    if total == 0.0 {
-        0.0
-    } else {
-        2.0 * power / (samples.len() as f64 * total)
-    }
-}
-
 #[test]
 fn a_fast_start_call_is_answered_and_its_g729_echoed() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(council())
-        .args([
-            "gatekeeper",
-            "--ras",
-            "127.0.0.1:0",
-            "--h225",
-            "127.0.0.1:0",
-            "--witness-dir",
-        ])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let gatekeeper = Reaped(child);
-    let h225: SocketAddr = line.split_whitespace().nth(6).unwrap().parse().unwrap();
+    let gatekeeper = Gatekeeper::start(dir.path(), "");
+    let h225 = gatekeeper.h225;
 
     let rtp = UdpSocket::bind("127.0.0.1:0").unwrap();
     let our_rtp = rtp.local_addr().unwrap();
@@ -173,7 +128,7 @@ fn a_fast_start_call_is_answered_and_its_g729_echoed() {
         }
     }
     assert!(pcm.len() > 80 * 120, "{} samples came back", pcm.len());
-    let share = share_at(&pcm[1600..], 700.0);
+    let share = tone_share(&pcm[1600..], 8000, 700.0);
     assert!(share > 0.7, "700 Hz holds {share:.3} of what came back");
 
     send(
