@@ -1,0 +1,163 @@
+//! Council's H.225.0 call-signalling side, as far as it goes today: a guardian's call (Setup with Fast Start, over
+//! TCP with TPKT + Q.931) is answered with CallProceeding, Alerting and Connect carrying the Fast Start answer, and
+//! its media is echoed back through the real leg pipelines (`council-media`), as `council serve` does for SIP, until
+//! the council exists. ReleaseComplete (or the connection closing) ends the call; both are witnessed.
+//!
+//! One thread per connection: call-signalling connections are few and long-lived (one per call), unlike RAS.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
+
+mod answerer;
+
+use council_h245::tunnel::{MCU, Tunnel};
+use council_media::{EchoSession, EchoSpec, WitnessSpec};
+use council_rtp::Codec;
+
+pub use answerer::{Answerer, Event};
+use council_witness::{WitnessLog, kind};
+use serde_json::{Map, Value, json};
+
+/// What each call needs from the daemon.
+#[derive(Clone)]
+pub struct Signalling {
+    pub media_ip: std::net::IpAddr,
+    pub codecs: Vec<Codec>,
+    pub witness: WitnessSpec,
+    pub log: WitnessLog,
+    pub rtp_timeout: Duration,
+}
+
+/// Accepts call-signalling connections on `listener` for ever, each on its own thread.
+pub fn serve(listener: TcpListener, s: Signalling) {
+    for stream in listener.incoming() {
+        match stream {
+            Ok(stream) => {
+                let s = s.clone();
+                let _ = std::thread::Builder::new()
+                    .name("h225-call".into())
+                    .spawn(move || {
+                        let peer = stream.peer_addr().ok();
+                        if let Err(e) = call(stream, &s) {
+                            tracing::debug!(?peer, "call signalling: {e}");
+                        }
+                    });
+            }
+            Err(e) => {
+                tracing::warn!("H.225.0 accept: {e}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+fn fields(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// One connection: one call, its signalling in [`Answerer`], its media here.
+fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
+    let peer = stream.peer_addr()?;
+    let determination = std::process::id().wrapping_mul(2_654_435_761) ^ u32::from(peer.port());
+    let mut answerer = Answerer::new(Tunnel::new(&s.codecs, MCU, determination));
+    let mut session: Option<EchoSession> = None;
+    let mut call_key = String::new();
+    let mut buf = [0u8; 8192];
+    stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+    loop {
+        while let Some(event) = answerer.poll_event() {
+            match event {
+                Event::Transmit(bytes) => stream.write_all(&bytes)?,
+                Event::Incoming {
+                    call_id,
+                    offer,
+                    from,
+                } => {
+                    call_key = council_witness::hex(&call_id);
+                    // Our RTP port, before the session exists (the answer needs it, the session needs the answer).
+                    let port = std::net::UdpSocket::bind(SocketAddr::new(s.media_ip, 0))?
+                        .local_addr()?
+                        .port();
+                    let rtp = SocketAddr::new(s.media_ip, port);
+                    let rtcp = SocketAddr::new(s.media_ip, port + 1);
+                    let Ok((answer, media)) =
+                        council_h245::fast_start_answer(&offer, &s.codecs, rtp, rtcp)
+                    else {
+                        // No Fast Start we can take (Council does not open channels over H.245 yet).
+                        answerer.refuse();
+                        continue;
+                    };
+                    if let Some(channel) = &media.send
+                        && let Some(remote) = channel.remote_rtp
+                    {
+                        let spec = EchoSpec {
+                            codec: channel.codec,
+                            payload_type: channel.codec.info().static_pt,
+                            local: rtp,
+                            remote,
+                            ptime_ms: 20,
+                            witness: s.witness.clone(),
+                            label: format!("h323-{call_key}"),
+                            rtp_timeout: s.rtp_timeout,
+                        };
+                        match EchoSession::start(&spec) {
+                            Ok(sess) => session = Some(sess),
+                            Err(e) => {
+                                tracing::warn!(call = %call_key, "media: {e}");
+                                answerer.refuse();
+                                continue;
+                            }
+                        }
+                        let _ = s.log.append(
+                            kind::CALL_BRIDGED,
+                            fields(json!({
+                                "call": call_key,
+                                "protocol": "h323",
+                                "from": peer.to_string(),
+                                "aliases": from,
+                                "codec": channel.codec.name(),
+                                "remote-rtp": remote.to_string(),
+                                "local-rtp-port": port,
+                            })),
+                        );
+                    }
+                    answerer.accept(answer);
+                }
+                Event::Released { why } => {
+                    if let Some(sess) = session.take() {
+                        sess.stop(Duration::from_millis(300));
+                    }
+                    if !call_key.is_empty() {
+                        let _ = s.log.append(
+                            kind::CALL_RELEASED,
+                            fields(json!({ "call": call_key, "protocol": "h323", "why": why })),
+                        );
+                    }
+                    return Ok(());
+                }
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => answerer.closed(),
+            Ok(n) => answerer.receive(&buf[..n]),
+            // Every second without signalling: a call whose media stopped arriving is ended from our side.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                if let Some(sess) = &session
+                    && sess.wait_ended(Duration::ZERO).is_some()
+                {
+                    answerer.release();
+                }
+            }
+            Err(_) => answerer.closed(),
+        }
+    }
+}
