@@ -13,13 +13,15 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use council_h225::signalling::{H323MessageBody, H323UserInformation, build};
 use council_h225::{
     self as h225, AliasAddress, DisengageReason, H221NonStandard, RasMessage, RequestSeqNum,
-    TimeToLive, TransportAddress, VendorIdentifier, builders, decode_value, encode_value,
+    TimeToLive, TransportAddress, VendorIdentifier, builders,
 };
+use council_h245::tunnel::{TERMINAL, Tunnel};
 use council_media::pipeline;
-use council_q931::{CallReference, Message, MessageType, ie, tpkt};
+
+use crate::h225::caller::{Caller, Dial, Event as CallerEvent};
+use crate::h225::{Answerer, Event as AnswererEvent};
 use council_rtp::Codec;
 use gst::prelude::*;
 
@@ -92,23 +94,6 @@ impl Ras {
         }
         bail!("the gatekeeper at {} does not answer", self.gatekeeper)
     }
-}
-
-fn q931(
-    stream: &mut TcpStream,
-    kind: MessageType,
-    cr: CallReference,
-    uu: &H323UserInformation,
-) -> anyhow::Result<()> {
-    let mut m = Message::new(kind, cr);
-    if kind == MessageType::Setup {
-        m.set(ie::BEARER_CAPABILITY, ie::BEARER_SPEECH);
-    }
-    m.set_user_user(&encode_value(uu)?);
-    let mut out = Vec::new();
-    tpkt::encode(&m.encode()?, &mut out)?;
-    stream.write_all(&out)?;
-    Ok(())
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -225,58 +210,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The call: Setup with Fast Start, then wait for Connect.
     let mut stream = TcpStream::connect(destination).context("connecting for call signalling")?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let cr = CallReference::originating(1);
-    let offer = council_h245::fast_start_offer(CODECS, rtp, rtcp, 1);
-    let setup = build::setup(
-        call_id,
-        conference_id,
-        vec![alias.clone()],
-        vec![AliasAddress::h323_id(&callee)?],
-        Some(TransportAddress::from_socket_addr(cs)),
-        offer,
+    // The call's signalling is the sans-IO Caller; this only moves its bytes. H.245 is tunnelled from the Setup on.
+    let mut call = Caller::place(
+        Dial {
+            call_id,
+            conference_id,
+            call_reference: 1,
+            from: vec![alias.clone()],
+            to: vec![AliasAddress::h323_id(&callee)?],
+            source_call_signal_address: Some(TransportAddress::from_socket_addr(cs)),
+            fast_start: council_h245::fast_start_offer(CODECS, rtp, rtcp, 1),
+        },
+        Tunnel::new(
+            CODECS,
+            TERMINAL,
+            u32::from_be_bytes([call_id[0], call_id[1], call_id[2], call_id[3]]),
+        ),
     );
-    // H.245 tunnelled from the start: our capabilities and master/slave determination ride in the Setup.
-    let mut tunnel = council_h245::tunnel::Tunnel::new(
-        CODECS,
-        council_h245::tunnel::TERMINAL,
-        u32::from_be_bytes([call_id[0], call_id[1], call_id[2], call_id[3]]),
-    );
-    let setup = build::tunnel(setup, tunnel.opening());
-    q931(&mut stream, MessageType::Setup, cr, &setup)?;
-    let mut deframer = tpkt::Deframer::default();
     let mut buf = [0u8; 8192];
-    let answer = 'connect: loop {
-        let n = stream.read(&mut buf)?;
-        if n == 0 {
-            bail!("the call was refused (connection closed)");
-        }
-        deframer.push(&buf[..n]);
-        while let Some(p) = deframer.next_payload()? {
-            let m = Message::parse(&p)?;
-            let Some(uu) = m.user_user() else { continue };
-            let info: H323UserInformation = decode_value(uu)?;
-            match info.h323_uu_pdu.h323_message_body {
-                H323MessageBody::Connect(_) => {
-                    // Acknowledge what the callee tunnelled (its capabilities, master/slave), in a Facility.
-                    let (_, h245) = build::tunnelled(&info);
-                    let acks = tunnel.receive(&h245);
-                    if !acks.is_empty() {
-                        q931(
-                            &mut stream,
-                            MessageType::Facility,
-                            cr,
-                            &build::facility_h245(acks),
-                        )?;
-                    }
-                    break 'connect build::fast_start_of(&info);
-                }
-                H323MessageBody::ReleaseComplete(_) => {
-                    bail!("the call was refused (ReleaseComplete)")
-                }
-                _ => {}
-            }
+    let answer = loop {
+        match call.poll_event() {
+            Some(CallerEvent::Transmit(bytes)) => stream.write_all(&bytes)?,
+            Some(CallerEvent::Connected { fast_start }) => break fast_start,
+            Some(CallerEvent::Released { why }) => bail!("the call was not answered: {why}"),
+            None => match stream.read(&mut buf) {
+                Ok(0) | Err(_) => call.closed(),
+                Ok(n) => call.receive(&buf[..n]),
+            },
         }
     };
+    // The Facility with our H.245 acks, if any, goes out now.
+    while let Some(CallerEvent::Transmit(bytes)) = call.poll_event() {
+        stream.write_all(&bytes)?;
+    }
     let accepted = council_h245::fast_start_accepted(&answer);
     let channel = accepted
         .send
@@ -286,18 +252,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .remote_rtp
         .context("the Fast Start answer gives us nowhere to send")?;
     println!(
-        "guardian {}: connected, sending G.729 to {remote}",
-        args.alias
+        "guardian {}: connected, sending {} to {remote}",
+        args.alias,
+        codec.name()
     );
 
     media(&args, codec, rtp, remote)?;
 
-    q931(
-        &mut stream,
-        MessageType::ReleaseComplete,
-        cr,
-        &build::tunnel(build::release_complete(call_id, None), tunnel.closing()),
-    )?;
+    call.release();
+    while let Some(CallerEvent::Transmit(bytes)) = call.poll_event() {
+        stream.write_all(&bytes)?;
+    }
     let dcf = ras.ask(|seq| {
         builders::disengage_request(
             seq,
@@ -398,111 +363,92 @@ fn answer(
 ) -> anyhow::Result<ExitCode> {
     println!("guardian {}: waiting for a call at {cs}", args.alias);
     let (mut stream, from) = listener.accept()?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut deframer = tpkt::Deframer::default();
+    stream.set_read_timeout(Some(Duration::from_millis(500)))?;
+    // The call's signalling is the sans-IO Answerer (the one Council answers with); this moves its bytes, asks the
+    // gatekeeper, and plays the media.
+    let mut call = Answerer::new(Tunnel::new(CODECS, TERMINAL, u32::from(from.port())));
     let mut buf = [0u8; 8192];
-    let (setup, cr) = 'setup: loop {
-        let n = stream.read(&mut buf)?;
-        if n == 0 {
-            bail!("the caller closed the connection before its Setup");
-        }
-        deframer.push(&buf[..n]);
-        while let Some(p) = deframer.next_payload()? {
-            let m = Message::parse(&p)?;
-            let Some(uu) = m.user_user() else { continue };
-            let info: H323UserInformation = decode_value(uu)?;
-            if matches!(
-                info.h323_uu_pdu.h323_message_body,
-                H323MessageBody::Setup(_)
-            ) {
-                break 'setup (info, m.call_reference.reply());
+    let mut admitted = None;
+    let mut incoming_id = [0u8; 16];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (call_id, conference_id) = loop {
+        match call.poll_event() {
+            Some(AnswererEvent::Transmit(bytes)) => stream.write_all(&bytes)?,
+            Some(AnswererEvent::Incoming { call_id, offer, .. }) => {
+                incoming_id = call_id;
+                // Our own admission, as the answering side (answerCall).
+                let admission = ras.ask(|seq| {
+                    builders::admission_request(
+                        seq,
+                        builders::AdmissionAsk {
+                            endpoint_identifier: endpoint.clone(),
+                            destination_info: vec![alias.clone()],
+                            src_info: vec![],
+                            band_width: 480,
+                            call_reference_value: 1,
+                            conference_id: call_id,
+                            call_identifier: call_id,
+                            answer_call: true,
+                        },
+                    )
+                })?;
+                let answer = council_h245::fast_start_answer(&offer, CODECS, rtp, rtcp);
+                match (admission, answer) {
+                    (RasMessage::AdmissionConfirm(_), Ok((accepted, channels))) => {
+                        admitted = Some(channels);
+                        call.accept(accepted);
+                    }
+                    _ => call.refuse(),
+                }
+            }
+            Some(AnswererEvent::Released { why }) => {
+                if admitted.is_none() {
+                    unregister(ras, endpoint, cs)?;
+                    bail!("the call could not be answered: {why}");
+                }
+            }
+            None if admitted.is_some() => {
+                // Connected: our answer is out. (Our callers use the call identifier as conference identifier.)
+                break (incoming_id, incoming_id);
+            }
+            None => {
+                if Instant::now() > deadline {
+                    bail!("no call came");
+                }
+                match stream.read(&mut buf) {
+                    Ok(0) => call.closed(),
+                    Ok(n) => call.receive(&buf[..n]),
+                    Err(_) => {}
+                }
             }
         }
     };
-    let H323MessageBody::Setup(s) = &setup.h323_uu_pdu.h323_message_body else {
-        unreachable!("matched above")
-    };
-    let call_id: [u8; 16] = s
-        .call_identifier
-        .as_ref()
-        .map_or(&s.conference_id[..], |c| &c.guid[..])
-        .try_into()
-        .unwrap_or([0; 16]);
-    let conference_id: [u8; 16] = s.conference_id[..].try_into().unwrap_or([0; 16]);
-    // Our own admission, as the answering side (answerCall).
-    let admission = ras.ask(|seq| {
-        builders::admission_request(
-            seq,
-            builders::AdmissionAsk {
-                endpoint_identifier: endpoint.clone(),
-                destination_info: vec![alias.clone()],
-                src_info: vec![],
-                band_width: 480,
-                call_reference_value: cr.value,
-                conference_id,
-                call_identifier: call_id,
-                answer_call: true,
-            },
-        )
-    })?;
-    if !matches!(admission, RasMessage::AdmissionConfirm(_)) {
-        q931(
-            &mut stream,
-            MessageType::ReleaseComplete,
-            cr,
-            &build::release_complete(call_id, None),
-        )?;
-        unregister(ras, endpoint, cs)?;
-        bail!("admission to answer refused");
-    }
-    q931(
-        &mut stream,
-        MessageType::CallProceeding,
-        cr,
-        &build::call_proceeding(call_id),
-    )?;
-    q931(
-        &mut stream,
-        MessageType::Alerting,
-        cr,
-        &build::alerting(call_id),
-    )?;
-    let offer = build::fast_start_of(&setup);
-    let (accepted, channels) = council_h245::fast_start_answer(&offer, CODECS, rtp, rtcp)?;
-    let channel = channels
-        .send
+    let channel = admitted
+        .and_then(|c| c.send)
         .context("the caller's offer has nothing for us to send on")?;
     let codec = channel.codec;
     let remote = channel
         .remote_rtp
         .context("the caller's offer gives us nowhere to send")?;
-    q931(
-        &mut stream,
-        MessageType::Connect,
-        cr,
-        &build::connect(call_id, conference_id, accepted),
-    )?;
     println!(
-        "guardian {}: answered {from}, sending G.729 to {remote}",
-        args.alias
+        "guardian {}: answered {from}, sending {} to {remote}",
+        args.alias,
+        codec.name()
     );
     media(args, codec, rtp, remote)?;
     // Wait (a while) for the caller's ReleaseComplete, or its connection closing.
     let deadline = Instant::now() + Duration::from_secs(10);
     'release: while Instant::now() < deadline {
-        stream.set_read_timeout(Some(Duration::from_millis(500)))?;
-        match stream.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
-                deframer.push(&buf[..n]);
-                while let Some(p) = deframer.next_payload()? {
-                    if Message::parse(&p)
-                        .is_ok_and(|m| m.message_type == MessageType::ReleaseComplete)
-                    {
-                        break 'release;
-                    }
-                }
+        while let Some(event) = call.poll_event() {
+            match event {
+                AnswererEvent::Transmit(bytes) => stream.write_all(&bytes)?,
+                AnswererEvent::Released { .. } => break 'release,
+                AnswererEvent::Incoming { .. } => {}
             }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) => call.closed(),
+            Ok(n) => call.receive(&buf[..n]),
             Err(_) => {}
         }
     }
@@ -511,7 +457,7 @@ fn answer(
             seq,
             endpoint.clone(),
             conference_id,
-            cr.value,
+            1,
             call_id,
             DisengageReason::NormalDrop,
             true,

@@ -10,6 +10,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
 mod answerer;
+pub mod caller;
 
 use council_h245::tunnel::{MCU, Tunnel};
 use council_media::{EchoSession, EchoSpec, WitnessSpec};
