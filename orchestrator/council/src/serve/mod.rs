@@ -233,6 +233,19 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     // Made once, so a signal that arrives while the loop is busy is not missed.
     let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
 
+    // A call's echo session as negotiated, receiving on `port` (0: any).
+    let echo_spec =
+        |n: &council_sdp::Negotiated, remote: SocketAddr, port: u16, no: ua::CallNo| EchoSpec {
+            codec: n.codec,
+            payload_type: n.payload_type,
+            local: SocketAddr::new(config.media.ip, port),
+            remote,
+            ptime_ms: n.ptime_ms,
+            witness: witness.clone(),
+            label: format!("sip-{run_id:08x}-{no}"),
+            rtp_timeout,
+        };
+
     // `council call`: place the call now, end it after its time.
     let mut hang_up_at: Option<(Instant, ua::CallNo)> = None;
     if let Some(d) = &dial {
@@ -319,45 +332,10 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                         ));
                         continue;
                     };
-                    let spec = EchoSpec {
-                        codec: negotiated.codec,
-                        payload_type: negotiated.payload_type,
-                        local: SocketAddr::new(config.media.ip, port),
-                        remote,
-                        ptime_ms: negotiated.ptime_ms,
-                        witness: witness.clone(),
-                        label: format!("sip-{run_id:08x}-{no}"),
-                        rtp_timeout,
-                    };
+                    let spec = echo_spec(&negotiated, remote, port, no);
                     let tx = tx.clone();
                     // Off the core task: a pipeline takes milliseconds to start.
-                    tokio::task::spawn_blocking(move || {
-                        let now = Instant::now();
-                        // A panic in GStreamer glue must not leave the call waiting for an answer forever.
-                        let started = std::panic::catch_unwind(|| EchoSession::start(&spec))
-                            .unwrap_or_else(|_| {
-                                Err(council_media::Error::Start(
-                                    "the media session panicked".into(),
-                                ))
-                            });
-                        match started {
-                            Ok(session) => {
-                                let ended = tx.clone();
-                                session.watch(move |why| {
-                                    let _ = ended.send(Event::Ua(Input::MediaEnded(
-                                        Instant::now(),
-                                        no,
-                                        format!("{why:?}"),
-                                    )));
-                                });
-                                let _ = tx.send(Event::MediaUp(no, now, session));
-                            }
-                            Err(e) => {
-                                let _ =
-                                    tx.send(Event::Ua(Input::MediaFailed(now, no, e.to_string())));
-                            }
-                        }
-                    });
+                    tokio::task::spawn_blocking(move || start_echo(&spec, no, &tx));
                 }
                 Output::StopMedia(no) => {
                     if let Some(s) = sessions.remove(&no) {
@@ -367,49 +345,19 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                 Output::RestartMedia(no, negotiated, port) => {
                     let old = sessions.remove(&no);
                     let sends = negotiated.direction.sends();
-                    let spec = negotiated.remote.filter(|_| sends).map(|remote| EchoSpec {
-                        codec: negotiated.codec,
-                        payload_type: negotiated.payload_type,
-                        local: SocketAddr::new(config.media.ip, port),
-                        remote,
-                        ptime_ms: negotiated.ptime_ms,
-                        witness: witness.clone(),
-                        label: format!("sip-{run_id:08x}-{no}"),
-                        rtp_timeout,
-                    });
+                    let spec = negotiated
+                        .remote
+                        .filter(|_| sends)
+                        .map(|remote| echo_spec(&negotiated, remote, port, no));
                     let tx = tx.clone();
                     tokio::task::spawn_blocking(move || {
                         // The old session lets go of the port before the new one binds it.
                         if let Some(s) = old {
                             s.stop(Duration::from_millis(300));
                         }
-                        let Some(spec) = spec else {
-                            return; // held: no media until the call is resumed
-                        };
-                        let now = Instant::now();
-                        match std::panic::catch_unwind(|| EchoSession::start(&spec)) {
-                            Ok(Ok(session)) => {
-                                let ended = tx.clone();
-                                session.watch(move |why| {
-                                    let _ = ended.send(Event::Ua(Input::MediaEnded(
-                                        Instant::now(),
-                                        no,
-                                        format!("{why:?}"),
-                                    )));
-                                });
-                                let _ = tx.send(Event::MediaUp(no, now, session));
-                            }
-                            Ok(Err(e)) => {
-                                let _ =
-                                    tx.send(Event::Ua(Input::MediaFailed(now, no, e.to_string())));
-                            }
-                            Err(_) => {
-                                let _ = tx.send(Event::Ua(Input::MediaFailed(
-                                    now,
-                                    no,
-                                    "the media session panicked".into(),
-                                )));
-                            }
+                        // Held: no media until the call is resumed.
+                        if let Some(spec) = spec {
+                            start_echo(&spec, no, &tx);
                         }
                     });
                 }
@@ -469,6 +417,34 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     }
     drop(log);
     Ok(stats.answered > 0)
+}
+
+/// Starts a call's echo session (on a blocking thread) and reports to the core: `MediaUp` with the session, whose
+/// end (RTP timeout, error) comes back as `MediaEnded`, or `MediaFailed`. A panic in GStreamer glue must not leave
+/// the call waiting for an answer forever.
+fn start_echo(spec: &EchoSpec, no: ua::CallNo, tx: &mpsc::UnboundedSender<Event>) {
+    let now = Instant::now();
+    let started = std::panic::catch_unwind(|| EchoSession::start(spec)).unwrap_or_else(|_| {
+        Err(council_media::Error::Start(
+            "the media session panicked".into(),
+        ))
+    });
+    match started {
+        Ok(session) => {
+            let ended = tx.clone();
+            session.watch(move |why| {
+                let _ = ended.send(Event::Ua(Input::MediaEnded(
+                    Instant::now(),
+                    no,
+                    format!("{why:?}"),
+                )));
+            });
+            let _ = tx.send(Event::MediaUp(no, now, session));
+        }
+        Err(e) => {
+            let _ = tx.send(Event::Ua(Input::MediaFailed(now, no, e.to_string())));
+        }
+    }
 }
 
 /// Datagrams waiting for the core at most; more are dropped.
