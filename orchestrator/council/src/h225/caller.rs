@@ -6,9 +6,9 @@
 use std::collections::VecDeque;
 
 use council_h225::signalling::{H323MessageBody, H323UserInformation, build};
-use council_h225::{AliasAddress, TransportAddress, decode_value, encode_value};
+use council_h225::{AliasAddress, TransportAddress, decode_value};
 use council_h245::tunnel::Tunnel;
-use council_q931::{CallReference, Cause, Message, MessageType, ie, tpkt};
+use council_q931::{CallReference, Message, MessageType, tpkt};
 
 /// What the driver must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,26 +89,7 @@ impl Caller {
     }
 
     fn send(&mut self, kind: MessageType, uu: &H323UserInformation) {
-        let mut m = Message::new(kind, self.reference);
-        match kind {
-            MessageType::Setup => {
-                m.set(ie::BEARER_CAPABILITY, ie::BEARER_SPEECH);
-            }
-            MessageType::ReleaseComplete => {
-                m.set_cause(Cause::user(Cause::NORMAL_CLEARING));
-            }
-            _ => {}
-        }
-        let framed = encode_value(uu)
-            .ok()
-            .and_then(|pdu| {
-                m.set_user_user(&pdu);
-                m.encode().ok()
-            })
-            .and_then(|payload| {
-                let mut out = Vec::new();
-                tpkt::encode(&payload, &mut out).ok().map(|()| out)
-            });
+        let framed = super::frame(kind, self.reference, uu);
         match framed {
             Some(bytes) => self.out.push_back(Event::Transmit(bytes)),
             None => tracing::warn!("cannot encode a {kind:?}"),

@@ -53,6 +53,32 @@ pub fn serve(listener: TcpListener, s: Signalling) {
     }
 }
 
+/// One call-signalling message on the wire: Q.931 `kind` for call `reference` carrying the H.225.0 PDU `uu` in its
+/// user-user IE, TPKT-framed. A Setup says it is speech (bearer capability), a ReleaseComplete gives normal clearing
+/// as its cause. `None` if it does not encode.
+fn frame(
+    kind: council_q931::MessageType,
+    reference: council_q931::CallReference,
+    uu: &council_h225::signalling::H323UserInformation,
+) -> Option<Vec<u8>> {
+    use council_q931::{Cause, Message, MessageType, ie, tpkt};
+    let mut m = Message::new(kind, reference);
+    match kind {
+        MessageType::Setup => {
+            m.set(ie::BEARER_CAPABILITY, ie::BEARER_SPEECH);
+        }
+        MessageType::ReleaseComplete => {
+            m.set_cause(Cause::user(Cause::NORMAL_CLEARING));
+        }
+        _ => {}
+    }
+    m.set_user_user(&council_h225::encode_value(uu).ok()?);
+    let payload = m.encode().ok()?;
+    let mut out = Vec::new();
+    tpkt::encode(&payload, &mut out).ok()?;
+    Some(out)
+}
+
 fn fields(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m,
