@@ -188,6 +188,58 @@ fn exact_without_output_threads() {
     assert_all(&run, "src", 600, n);
 }
 
+/// Not live, the sources are paced: a pad more than 750 ms ahead of the mix waits until the mix is 250 ms behind
+/// it, then hands over half a queue at once (GstAggregator alone would let each source run up to the 1 s queue
+/// and then wake it for every buffer). Ten seconds of eight participants, every output sample exact.
+#[test]
+fn not_live_sources_are_paced_and_the_mix_stays_exact() {
+    let n = 10 * RATE as usize;
+    let values: Vec<i16> = (1..=8).map(|k| k * 100).collect();
+    let inputs: Vec<Vec<i16>> = values.iter().map(|&v| constant(v, n)).collect();
+    // Running time of the end of the last full-mix buffer, and the largest lead of an arriving input over it.
+    let position = Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+    let max_lead = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (pos, lead) = (Arc::clone(&position), Arc::clone(&max_lead));
+    let run = run_appsrc(&inputs, move |mixer| {
+        let p = Arc::clone(&pos);
+        mixer
+            .static_pad("src")
+            .unwrap()
+            .add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+                if let Some(b) = info.buffer() {
+                    let end = b.pts().unwrap() + b.duration().unwrap();
+                    p.store(end.nseconds(), std::sync::atomic::Ordering::SeqCst);
+                }
+                gst::PadProbeReturn::Ok
+            });
+        for pad in mixer.sink_pads() {
+            let (p, l) = (Arc::clone(&pos), Arc::clone(&lead));
+            pad.add_probe(gst::PadProbeType::BUFFER, move |_, info| {
+                let position = p.load(std::sync::atomic::Ordering::SeqCst);
+                if let Some(b) = info.buffer()
+                    && position != u64::MAX
+                {
+                    let ahead = b.pts().unwrap().nseconds().saturating_sub(position);
+                    l.fetch_max(ahead, std::sync::atomic::Ordering::SeqCst);
+                }
+                gst::PadProbeReturn::Ok
+            });
+        }
+    });
+    let total: i16 = values.iter().sum();
+    for (k, v) in values.iter().enumerate() {
+        assert_all(&run, &format!("src_{k}"), total - v, n);
+    }
+    assert_all(&run, "src", total, n);
+    let lead = max_lead.load(std::sync::atomic::Ordering::SeqCst);
+    // The gate lets a buffer through at up to 750 ms ahead (+ one input and one output buffer of slack).
+    assert!(
+        (700 * MS..=800 * MS).contains(&lead),
+        "largest lead of an input over the mix: {} ms",
+        lead / MS
+    );
+}
+
 #[test]
 fn saturates() {
     let n = 480;

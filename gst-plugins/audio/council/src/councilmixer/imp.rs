@@ -105,13 +105,19 @@
 //! **Input hand-offs.** Every aggregator sink pad hands each buffer to the mixing thread. Not live, a pad queues
 //! one buffer when `latency` is 0, so each source waits for the mixer after every buffer: while not live (checked
 //! every 64 output buffers), the element raises the base class's `latency`, which then has no timing meaning, to
-//! 1 s, so sources run ahead and hand over in batches; the application's value is back once live and after the
-//! run. Live, the base class wakes its thread for every arriving buffer (each unschedules its clock wait); so,
-//! once it has mixed an output buffer, the element waits for the next one's inputs itself (`aggregate`,
-//! `wait_inputs`): until every pad has a buffer or is EOS, woken once by the chain function of the last awaited
-//! pad (the base class's chain function, wrapped), or until the deadline the base class would use (base time +
-//! next output time + latency), where it mixes what there is. Serialized events and queries, flushes, pad
-//! requests and releases and state changes send it back to the base class, which handles them.
+//! 1 s, so sources run ahead; the application's value is back once live and after the run. A full queue alone
+//! would still wake its source for every buffer the mixer uses up, so the sources are paced with hysteresis
+//! ([`FeedGate`], in the wrapped chain function): a source more than 750 ms ahead of the mix waits until the mix
+//! is 250 ms behind its buffer, woken alone when that position is mixed (at most 200 ms, then the base class's own
+//! wait takes over), and then hands over half a queue without waiting. When the mixer itself runs dry it waits
+//! (`wait_inputs`) until each empty pad has a quarter of a queue, woken once by the last one's chain function,
+//! instead of by every buffer. Live, the base class wakes its thread for every arriving buffer (each unschedules
+//! its clock wait); so, once it has mixed an output buffer, the element waits for the next one's inputs itself
+//! (`aggregate`, `wait_inputs`): until every pad has a buffer or is EOS, woken once by the chain function of the
+//! last awaited pad (the base class's chain function, wrapped), or until the deadline the base class would use
+//! (base time + next output time + latency), where it mixes what there is. Serialized events and queries,
+//! flushes, renegotiation, pad requests and releases and state changes send it back to the base class, which
+//! handles them.
 //!
 //! A pair released while PLAYING ends its `src_%u` with EOS (`end_leg`); a `src_%u` that never had a buffer still
 //! gets its sticky events and EOS when the mixer ends. Known limits: no EOS for a pair released while not PLAYING
@@ -178,6 +184,14 @@ const MAX_QUEUED_BUFFERS: usize = 50;
 /// How much each sink pad may queue when the mixer is not live (see [`CouncilMixer::adapt_queue`]).
 const NON_LIVE_QUEUE: gst::ClockTime = gst::ClockTime::from_mseconds(1000);
 
+/// Not live, a source whose pad holds more than this (ahead of the mix) waits in [`FeedGate`] ...
+const FEED_HIGH: u64 = NON_LIVE_QUEUE.nseconds() * 3 / 4;
+/// ... until its pad holds no more than this: then it hands over the difference without waiting again.
+const FEED_LOW: u64 = NON_LIVE_QUEUE.nseconds() / 4;
+/// The longest a source waits in [`FeedGate`]; then the base class's chain function (which waits for room in
+/// the pad's queue itself) takes over. Only a bound: the mixer wakes the source when it has mixed enough.
+const FEED_WAIT_MAX: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Output buffers between two checks of whether the mixer is live.
 const LIVE_CHECK_INTERVAL: u64 = 64;
 
@@ -235,17 +249,34 @@ struct PadState {
     levels: Levels,
 }
 
-#[derive(Default)]
+/// [`CouncilMixerPad::awaited_until`]: the mixing thread does not wait for the pad.
+const AWAIT_NONE: u64 = u64::MAX;
+/// [`CouncilMixerPad::awaited_until`]: the mixing thread waits for any buffer on the pad.
+const AWAIT_ANY: u64 = 0;
+
 pub struct CouncilMixerPad {
     settings: Mutex<PadSettings>,
     state: Mutex<PadState>,
     /// The base class's chain function, which [`CouncilMixerPad::chain`] wraps.
     parent_chain: std::sync::OnceLock<ChainFunction>,
-    /// A live mixer waits for a buffer on this pad (see [`CouncilMixer::wait_inputs`]).
-    awaited: std::sync::atomic::AtomicBool,
+    /// The mixing thread waits for this pad (see [`CouncilMixer::wait_inputs`]): [`AWAIT_NONE`] if not, else
+    /// the running time (ns) a buffer's end must reach ([`AWAIT_ANY`]: any buffer).
+    awaited_until: AtomicU64,
     /// Serialized events and queries queued on this pad that the base class has not handled yet: while there are
     /// any, the mixing thread goes back to the base class between output buffers.
     pending: std::sync::atomic::AtomicUsize,
+}
+
+impl Default for CouncilMixerPad {
+    fn default() -> Self {
+        Self {
+            settings: Default::default(),
+            state: Default::default(),
+            parent_chain: Default::default(),
+            awaited_until: AtomicU64::new(AWAIT_NONE),
+            pending: Default::default(),
+        }
+    }
 }
 
 impl CouncilMixerPad {
@@ -276,6 +307,12 @@ impl CouncilMixerPad {
             gst::error!(CAT, obj = pad, "No chain function");
             return Err(gst::FlowError::Error);
         };
+        let mixer = parent.and_then(|p| p.downcast_ref::<super::CouncilMixer>());
+        // Not live: where the buffer lies in running time, to pace the source and to wake the mixer.
+        let span = mixer.and_then(|m| m.imp().feed_span(pad, &buffer));
+        if let (Some(mixer), Some((start, _))) = (mixer, span) {
+            mixer.imp().feed_wait(pad, start);
+        }
         use glib::translate::{FromGlib, IntoGlibPtr, ToGlibPtr};
         // SAFETY: the base class's chain function, called as GStreamer would: with the pad, its parent and a
         // buffer reference that it takes.
@@ -286,8 +323,14 @@ impl CouncilMixerPad {
                 buffer.into_glib_ptr(),
             ))
         };
-        if imp.awaited.swap(false, Ordering::AcqRel)
-            && let Some(mixer) = parent.and_then(|p| p.downcast_ref::<super::CouncilMixer>())
+        let until = imp.awaited_until.load(Ordering::Acquire);
+        if until != AWAIT_NONE
+            && (until == AWAIT_ANY || span.is_none_or(|(_, end)| end >= until))
+            && imp
+                .awaited_until
+                .compare_exchange(until, AWAIT_NONE, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+            && let Some(mixer) = mixer
         {
             mixer.imp().input_arrived();
         }
@@ -814,6 +857,132 @@ struct Scratch {
     interval_frames: u64,
 }
 
+/// Not live, sources hand their buffers over in batches (hysteresis on the sink pads' queues).
+///
+/// GstAggregator lets a sink pad queue up to `latency` (raised to [`NON_LIVE_QUEUE`] while not live), and makes a
+/// source whose queue is full wait until it has room for one more buffer: once the queues are full, each source
+/// is woken once per output buffer, a thread switch per participant and buffer. So a source whose pad is more
+/// than [`FEED_HIGH`] ahead of the mix waits here first, until the mixer has caught up to [`FEED_LOW`] behind its
+/// buffer; it then hands over half a queue without waiting (the base class's queue never fills), and the mixer
+/// always has a quarter of a queue of every input.
+struct FeedGate {
+    /// Running time of the end of the last output buffer (ns); `u64::MAX` before the first one.
+    position: AtomicU64,
+    /// The smallest `position` a waiting source waits for; `u64::MAX` if none waits.
+    wake_at: AtomicU64,
+    /// While the pads may queue [`NON_LIVE_QUEUE`] (not live, see [`CouncilMixer::adapt_queue`]).
+    enabled: std::sync::atomic::AtomicBool,
+    /// The waiting sources' threads and the position each waits for: each is woken alone, when its position is
+    /// reached (waking them all whenever one may go on would be a thread switch per source again).
+    waiters: Mutex<Vec<(u64, std::thread::Thread)>>,
+    /// The longest a source waits ([`FEED_WAIT_MAX`]).
+    wait_max: std::time::Duration,
+}
+
+/// Why [`FeedGate::wait`] let a source go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeedWait {
+    /// The pad was not far enough ahead of the mix (or the mix had not started): no wait.
+    NotAhead,
+    /// The mix caught up (or the gate was reset or switched off).
+    CaughtUp,
+    /// The caller's `stop()` said so (the pad is flushing).
+    Stopped,
+    /// [`FeedGate::wait_max`] passed: the base class's own wait takes over.
+    TimedOut,
+}
+
+impl Default for FeedGate {
+    fn default() -> Self {
+        Self {
+            position: AtomicU64::new(u64::MAX),
+            wake_at: AtomicU64::new(u64::MAX),
+            enabled: Default::default(),
+            waiters: Mutex::new(Vec::new()),
+            wait_max: FEED_WAIT_MAX,
+        }
+    }
+}
+
+impl FeedGate {
+    /// The mixer has mixed up to `position` (running time): wakes the sources waiting for it.
+    fn advance(&self, position: u64) {
+        self.position.store(position, Ordering::SeqCst);
+        if position >= self.wake_at.load(Ordering::SeqCst) {
+            self.wake(|wake| wake <= position);
+        }
+    }
+
+    /// Wakes every waiting source (they check again why they wait).
+    fn wake_all(&self) {
+        self.wake(|_| true);
+    }
+
+    /// Wakes (and forgets) the waiting sources whose position `due` says has come.
+    fn wake(&self, due: impl Fn(u64) -> bool) {
+        let mut waiters = self.waiters.lock().unwrap();
+        waiters.retain(|(wake, thread)| {
+            let go = due(*wake);
+            if go {
+                thread.unpark();
+            }
+            !go
+        });
+        let min = waiters.iter().map(|(w, _)| *w).min().unwrap_or(u64::MAX);
+        self.wake_at.store(min, Ordering::SeqCst);
+    }
+
+    /// Forgets the position (a new run or a flush: running times start again); wakes the sources.
+    fn reset(&self) {
+        self.position.store(u64::MAX, Ordering::SeqCst);
+        self.wake_all();
+    }
+
+    /// Called by a source before it queues a buffer starting at `running_time` on its pad: if the pad is more
+    /// than [`FEED_HIGH`] ahead of the mix, waits until the mix is [`FEED_LOW`] behind it, or `stop()` says so,
+    /// or `wait_max` has passed.
+    fn wait(&self, running_time: u64, stop: impl Fn() -> bool) -> FeedWait {
+        if !self.enabled.load(Ordering::Acquire) {
+            return FeedWait::NotAhead;
+        }
+        let position = self.position.load(Ordering::SeqCst);
+        if position == u64::MAX || running_time <= position.saturating_add(FEED_HIGH) {
+            return FeedWait::NotAhead;
+        }
+        let wake = running_time - FEED_LOW;
+        let deadline = std::time::Instant::now() + self.wait_max;
+        let me = std::thread::current();
+        let why = loop {
+            {
+                let mut waiters = self.waiters.lock().unwrap();
+                if !waiters.iter().any(|(_, t)| t.id() == me.id()) {
+                    waiters.push((wake, me.clone()));
+                }
+                self.wake_at.fetch_min(wake, Ordering::SeqCst);
+            }
+            // After announcing `wake`: either the mixer sees it and wakes this thread (an unpark before the park
+            // is kept), or this sees the mixer's new position.
+            let position = self.position.load(Ordering::SeqCst);
+            if position == u64::MAX || position >= wake || !self.enabled.load(Ordering::Acquire) {
+                break FeedWait::CaughtUp;
+            }
+            if stop() {
+                break FeedWait::Stopped;
+            }
+            let now = std::time::Instant::now();
+            if now >= deadline {
+                break FeedWait::TimedOut;
+            }
+            std::thread::park_timeout(deadline - now);
+        };
+        let mut waiters = self.waiters.lock().unwrap();
+        waiters.retain(|(_, t)| t.id() != me.id());
+        let min = waiters.iter().map(|(w, _)| *w).min().unwrap_or(u64::MAX);
+        self.wake_at.store(min, Ordering::SeqCst);
+        why
+    }
+}
+
 #[derive(Default)]
 pub struct CouncilMixer {
     settings: Mutex<Settings>,
@@ -836,10 +1005,12 @@ pub struct CouncilMixer {
     shared: Arc<SharedOut>,
     /// The `latency` set by the application, while [`CouncilMixer::adapt_queue`] has raised it (not live).
     queue_raised: Mutex<Option<gst::ClockTime>>,
-    /// The mixing thread waiting for inputs itself (live, see [`CouncilMixer::wait_inputs`]).
+    /// The mixing thread waiting for inputs itself (see [`CouncilMixer::wait_inputs`]).
     wait: Mutex<InputWait>,
     /// Whether the mixer was live when last checked (by [`CouncilMixer::adapt_queue`]).
     live: std::sync::atomic::AtomicBool,
+    /// Not live: sources hand over in batches.
+    feed: FeedGate,
 }
 
 #[derive(Default)]
@@ -1035,6 +1206,14 @@ impl CouncilMixer {
 
     /// Mixes, pushes the full mix on `src` and each participant's mix-minus on its `src_%u`.
     fn mix_and_push(&self, mut buffer: gst::Buffer) -> Result<gst::FlowSuccess, gst::FlowError> {
+        // The inputs up to the end of this buffer are used up: sources waiting for room may go on. (Before
+        // `adapt_queue` may raise the pads' queues: the gate knows where the mix is before sources may run ahead.)
+        if let Some(end) = buffer.pts().zip(buffer.duration()).map(|(p, d)| p + d)
+            && let Ok(segment) = self.obj().src_pad().segment().downcast::<gst::ClockTime>()
+            && let Some(position) = segment.to_running_time(end)
+        {
+            self.feed.advance(position.nseconds());
+        }
         let generation = self.generation.load(Ordering::Acquire);
         if generation % LIVE_CHECK_INTERVAL == 1 {
             self.adapt_queue();
@@ -1160,36 +1339,55 @@ impl CouncilMixer {
         ret
     }
 
-    /// Live, after an output buffer: waits for the next one's inputs here, until every pad has a buffer (or is EOS)
-    /// or the deadline (start + latency, as the base class computes it) passes. The base class would wait too, but
-    /// be woken by each single buffer arriving (a thread switch per participant and buffer); this wait is woken
-    /// once, by the last awaited pad's chain function ([`CouncilMixerPad::chain`]), or by the deadline.
+    /// After an output buffer: waits for the next one's inputs here. Live, until every pad has a buffer (or is
+    /// EOS) or the deadline (start + latency, as the base class computes it) passes. Not live (with the
+    /// [`FeedGate`] on), if a pad has run dry, until each such pad has inputs to a quarter of a queue beyond the mix,
+    /// at most [`FEED_WAIT_MAX`]. The base class would wait too, but be woken by each single buffer arriving (a
+    /// thread switch per participant and buffer); this wait is woken once, by the last awaited pad's chain function
+    /// ([`CouncilMixerPad::chain`]), or by the deadline.
     fn wait_inputs(&self) -> Inputs {
-        if !self.live.load(Ordering::Relaxed) {
-            return Inputs::Return;
-        }
+        let live = self.live.load(Ordering::Relaxed);
         let element = self.obj();
-        let (Some(clock), Some(base_time), Some(latency)) =
-            (element.clock(), element.base_time(), element.latency())
-        else {
-            gst::log!(CAT, imp = self, "No clock, base time or latency");
-            return Inputs::Return;
-        };
-        let Some(start) = self.parent_next_time() else {
-            gst::log!(CAT, imp = self, "No next output time");
-            return Inputs::Return;
-        };
         let pads: Vec<super::CouncilMixerPad> = element
             .sink_pads()
             .into_iter()
             .filter_map(|p| p.downcast::<super::CouncilMixerPad>().ok())
             .collect();
-        let Some(deadline) = base_time
-            .checked_add(start)
-            .and_then(|t| t.checked_add(latency))
-        else {
-            gst::debug!(CAT, imp = self, "Deadline out of range");
-            return Inputs::Return;
+        // Live: the base class's deadline, any buffer will do. Not live: a pad that has run dry is awaited until
+        // it has a quarter of a queue ahead of the mix (the sources are paced by the feed gate), at most
+        // FEED_WAIT_MAX; then the base class waits (it may have to, e.g. for a source that paused).
+        let (clock, deadline, until) = if live {
+            let (Some(clock), Some(base_time), Some(latency)) =
+                (element.clock(), element.base_time(), element.latency())
+            else {
+                gst::log!(CAT, imp = self, "No clock, base time or latency");
+                return Inputs::Return;
+            };
+            let Some(start) = self.parent_next_time() else {
+                gst::log!(CAT, imp = self, "No next output time");
+                return Inputs::Return;
+            };
+            let Some(deadline) = base_time
+                .checked_add(start)
+                .and_then(|t| t.checked_add(latency))
+            else {
+                gst::debug!(CAT, imp = self, "Deadline out of range");
+                return Inputs::Return;
+            };
+            (clock, deadline, AWAIT_ANY)
+        } else {
+            let position = self.feed.position.load(Ordering::SeqCst);
+            if !self.feed.enabled.load(Ordering::Acquire) || position == u64::MAX {
+                return Inputs::Return;
+            }
+            let clock = gst::SystemClock::obtain();
+            let now = clock.time();
+            let wait_max = gst::ClockTime::from_nseconds(FEED_WAIT_MAX.as_nanos() as u64);
+            (
+                clock,
+                now + wait_max,
+                position.saturating_add(FEED_LOW).max(1),
+            )
         };
         loop {
             // A new clock id each round: an unscheduled one cannot be waited on again.
@@ -1201,6 +1399,11 @@ impl CouncilMixer {
                 .any(|p| p.imp().pending.load(Ordering::Acquire) > 0)
             {
                 gst::log!(CAT, imp = self, "Events or queries pending");
+                return Inputs::Return;
+            }
+            // Downstream asks for renegotiation: the base class does it between output buffers.
+            if element.src_pad().needs_reconfigure() {
+                gst::log!(CAT, imp = self, "Reconfiguration pending");
                 return Inputs::Return;
             }
             {
@@ -1216,14 +1419,14 @@ impl CouncilMixer {
             // here or by its chain function. The count only decides when to wake up (a chain function finishing
             // late may count a buffer already mixed); readiness is checked on the pads themselves.
             for pad in &pads {
-                pad.imp().awaited.store(true, Ordering::Release);
+                pad.imp().awaited_until.store(until, Ordering::Release);
             }
             let (mut ready, mut eos) = (0, 0);
             for pad in &pads {
                 let agg = pad.upcast_ref::<gst_base::AggregatorPad>();
                 let is_eos = !agg.has_buffer() && agg.is_eos();
                 if is_eos || agg.has_buffer() {
-                    pad.imp().awaited.store(false, Ordering::Release);
+                    pad.imp().awaited_until.store(AWAIT_NONE, Ordering::Release);
                     ready += 1;
                     eos += usize::from(is_eos);
                 }
@@ -1231,7 +1434,7 @@ impl CouncilMixer {
             if eos == pads.len() {
                 // Every participant has ended: the base class ends the mix.
                 for pad in &pads {
-                    pad.imp().awaited.store(false, Ordering::Release);
+                    pad.imp().awaited_until.store(AWAIT_NONE, Ordering::Release);
                 }
                 let mut wait = self.wait.lock().unwrap();
                 wait.id = None;
@@ -1264,7 +1467,7 @@ impl CouncilMixer {
                 std::mem::take(&mut wait.interrupted)
             };
             for pad in &pads {
-                pad.imp().awaited.store(false, Ordering::Release);
+                pad.imp().awaited_until.store(AWAIT_NONE, Ordering::Release);
             }
             if interrupted {
                 gst::log!(CAT, imp = self, "Interrupted while waiting");
@@ -1275,12 +1478,41 @@ impl CouncilMixer {
                 _ if all_ready => return Inputs::Ready,
                 // Unscheduled: the last awaited pad got its buffer, probably; check.
                 Err(gst::ClockError::Unscheduled) => continue,
-                Ok(_) | Err(gst::ClockError::Early) => return Inputs::Deadline,
+                Ok(_) | Err(gst::ClockError::Early) if live => return Inputs::Deadline,
+                Ok(_) | Err(gst::ClockError::Early) => {
+                    gst::log!(CAT, imp = self, "Inputs still short: the base class waits");
+                    return Inputs::Return;
+                }
                 Err(err) => {
                     gst::debug!(CAT, imp = self, "Clock wait failed: {:?}", err);
                     return Inputs::Return;
                 }
             }
+        }
+    }
+
+    /// Not live: the running times (ns) of the start and end of `buffer` arriving on `pad`.
+    fn feed_span(&self, pad: &super::CouncilMixerPad, buffer: &gst::Buffer) -> Option<(u64, u64)> {
+        if !self.feed.enabled.load(Ordering::Acquire) {
+            return None;
+        }
+        let pts = buffer.pts()?;
+        let end = pts + buffer.duration().unwrap_or(gst::ClockTime::ZERO);
+        let event = pad.sticky_event::<gst::event::Segment>(0)?;
+        let segment = event.segment().downcast_ref::<gst::ClockTime>()?;
+        let start = segment.to_running_time(pts)?;
+        let end = segment.to_running_time(end).unwrap_or(start);
+        Some((start.nseconds(), end.nseconds()))
+    }
+
+    /// Not live: before `pad` queues a buffer starting at `running_time`, waits in the [`FeedGate`] if the pad is
+    /// far enough ahead of the mix.
+    fn feed_wait(&self, pad: &super::CouncilMixerPad, running_time: u64) {
+        let why = self.feed.wait(running_time, || {
+            pad.pad_flags().contains(gst::PadFlags::FLUSHING)
+        });
+        if why != FeedWait::NotAhead {
+            gst::trace!(CAT, obj = pad, "Waited for the mix: {:?}", why);
         }
     }
 
@@ -1325,12 +1557,16 @@ impl CouncilMixer {
                         set
                     );
                     *raised = Some(set);
+                    // The gate first: sources waiting for room run ahead as soon as the queues grow.
+                    self.feed.enabled.store(true, Ordering::Release);
                     self.obj().set_property("latency", NON_LIVE_QUEUE);
                 }
             }
             (true, Some(set)) => {
                 gst::info!(CAT, imp = self, "Live: latency back to {}", set);
                 *raised = None;
+                self.feed.enabled.store(false, Ordering::Release);
+                self.feed.wake_all();
                 self.obj().set_property("latency", set);
             }
             _ => (),
@@ -1921,8 +2157,12 @@ impl ElementImpl for CouncilMixer {
                 self.preroll_legs();
                 self.interrupt();
             }
-            // The base class joins the mixing thread.
-            gst::StateChange::PausedToReady => self.interrupt(),
+            // The base class joins the mixing thread (and deactivates the pads: no source may wait in the gate).
+            gst::StateChange::PausedToReady => {
+                self.interrupt();
+                self.feed.enabled.store(false, Ordering::Release);
+                self.feed.wake_all();
+            }
             _ => (),
         }
         let ret = self.parent_change_state(transition);
@@ -1947,6 +2187,7 @@ impl ElementImpl for CouncilMixer {
         };
         gst::info!(CAT, imp = self, "Participant {} leaves", number);
         self.interrupt();
+        self.feed.wake_all();
         let mut p = p;
         self.end_leg(number, &mut p);
         let _ = p.src.set_active(false);
@@ -1959,8 +2200,8 @@ impl ElementImpl for CouncilMixer {
 impl AggregatorImpl for CouncilMixer {
     fn aggregate(&self, timeout: bool) -> Result<gst::FlowSuccess, gst::FlowError> {
         let mut ret = self.parent_aggregate(timeout);
-        // Live, while every input comes in time: wait for the next output's inputs here rather than in the base
-        // class (see `wait_inputs`); at the deadline, mix what there is, as the base class would. Anything for
+        // While every input comes in time: wait for the next output's inputs here rather than in the base class
+        // (see `wait_inputs`); live, at the deadline, mix what there is, as the base class would. Anything for
         // the base class to handle (events, queries, flushes, pads, states, errors) returns to it.
         // GstAudioAggregator answers "need data" once per input buffer (when it drops the one it has used up);
         // that is no reason to go back, but a few in a row are (it wants what only the base class does).
@@ -1991,8 +2232,9 @@ impl AggregatorImpl for CouncilMixer {
 
     fn sink_event(&self, pad: &gst_base::AggregatorPad, event: gst::Event) -> bool {
         if event.type_() == gst::EventType::FlushStart {
-            // The base class stops the mixing thread: it must not be waiting for inputs.
+            // The base class stops the mixing thread: it must not be waiting for inputs; nor a source in the gate.
             self.interrupt();
+            self.feed.wake_all();
         }
         if event.is_serialized()
             && event.type_() != gst::EventType::FlushStop
@@ -2092,6 +2334,7 @@ impl AggregatorImpl for CouncilMixer {
 
     fn start(&self) -> Result<(), gst::ErrorMessage> {
         self.live.store(false, Ordering::Relaxed);
+        self.feed.reset();
         for p in self.participants.lock().unwrap().values_mut() {
             p.sent = Sent::default();
         }
@@ -2103,6 +2346,8 @@ impl AggregatorImpl for CouncilMixer {
     }
 
     fn stop(&self) -> Result<(), gst::ErrorMessage> {
+        self.feed.enabled.store(false, Ordering::Release);
+        self.feed.reset();
         if let Some(set) = self.queue_raised.lock().unwrap().take() {
             self.obj().set_property("latency", set);
         }
@@ -2126,6 +2371,7 @@ impl AggregatorImpl for CouncilMixer {
     }
 
     fn flush(&self) -> Result<gst::FlowSuccess, gst::FlowError> {
+        self.feed.reset();
         // After a flush the src pad gets a new segment; the participants must too.
         for p in self.participants.lock().unwrap().values_mut() {
             p.sent.segment = None;
@@ -2214,6 +2460,112 @@ impl ChildProxyImpl for CouncilMixer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const MS: u64 = 1_000_000;
+
+    /// A gate as while not live, with a wait bound long enough that only a wake-up ends a wait in these tests.
+    fn gate() -> Arc<FeedGate> {
+        let gate = FeedGate {
+            wait_max: std::time::Duration::from_secs(60),
+            ..FeedGate::default()
+        };
+        gate.enabled.store(true, Ordering::Release);
+        Arc::new(gate)
+    }
+
+    /// Starts a source thread waiting in `gate` with a buffer at `running_time`; returns once it waits.
+    fn waiting(gate: &Arc<FeedGate>, running_time: u64) -> std::thread::JoinHandle<FeedWait> {
+        let before = gate.waiters.lock().unwrap().len();
+        let g = Arc::clone(gate);
+        let handle = std::thread::spawn(move || g.wait(running_time, || false));
+        while gate.waiters.lock().unwrap().len() == before {
+            std::thread::yield_now();
+        }
+        handle
+    }
+
+    #[test]
+    fn feed_gate_lets_pads_run_ahead_up_to_the_high_mark() {
+        let gate = gate();
+        // Before the first output buffer there is nothing to be ahead of.
+        assert_eq!(gate.wait(5_000 * MS, || false), FeedWait::NotAhead);
+        gate.advance(1_000 * MS);
+        assert_eq!(
+            gate.wait(1_000 * MS + FEED_HIGH, || false),
+            FeedWait::NotAhead
+        );
+        // Switched off (live): never waits.
+        gate.enabled.store(false, Ordering::Release);
+        assert_eq!(gate.wait(9_000 * MS, || false), FeedWait::NotAhead);
+        assert!(gate.waiters.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn feed_gate_wakes_each_source_when_the_mix_reaches_its_low_mark() {
+        let gate = gate();
+        gate.advance(0);
+        // Two sources ahead by more than the high mark, the second further than the first.
+        let first = waiting(&gate, FEED_HIGH + 20 * MS);
+        let second = waiting(&gate, FEED_HIGH + 300 * MS);
+        assert_eq!(
+            gate.wake_at.load(Ordering::SeqCst),
+            FEED_HIGH + 20 * MS - FEED_LOW
+        );
+        // Not yet at the first's low mark: nobody is woken.
+        gate.advance(FEED_HIGH + 20 * MS - FEED_LOW - 1);
+        assert_eq!(gate.waiters.lock().unwrap().len(), 2);
+        // At the first's mark: the first goes on, alone.
+        gate.advance(FEED_HIGH + 20 * MS - FEED_LOW);
+        assert_eq!(first.join().unwrap(), FeedWait::CaughtUp);
+        let waiters: Vec<u64> = gate
+            .waiters
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(w, _)| *w)
+            .collect();
+        assert_eq!(waiters, [FEED_HIGH + 300 * MS - FEED_LOW]);
+        assert_eq!(gate.wake_at.load(Ordering::SeqCst), waiters[0]);
+        gate.advance(FEED_HIGH + 400 * MS);
+        assert_eq!(second.join().unwrap(), FeedWait::CaughtUp);
+        assert_eq!(gate.wake_at.load(Ordering::SeqCst), u64::MAX);
+    }
+
+    #[test]
+    fn feed_gate_releases_on_reset_switch_off_and_stop() {
+        let gate = gate();
+        gate.advance(0);
+        let a = waiting(&gate, 2_000 * MS);
+        gate.reset();
+        assert_eq!(a.join().unwrap(), FeedWait::CaughtUp);
+
+        gate.advance(0);
+        let b = waiting(&gate, 2_000 * MS);
+        gate.enabled.store(false, Ordering::Release);
+        gate.wake_all();
+        assert_eq!(b.join().unwrap(), FeedWait::CaughtUp);
+
+        gate.enabled.store(true, Ordering::Release);
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (g, s) = (Arc::clone(&gate), Arc::clone(&stop));
+        let c = std::thread::spawn(move || g.wait(2_000 * MS, || s.load(Ordering::Acquire)));
+        while gate.waiters.lock().unwrap().is_empty() {
+            std::thread::yield_now();
+        }
+        stop.store(true, Ordering::Release);
+        gate.wake_all();
+        assert_eq!(c.join().unwrap(), FeedWait::Stopped);
+
+        // The bound: a gate whose mix never moves lets the source go on to the base class's own wait.
+        let short = FeedGate {
+            wait_max: std::time::Duration::from_millis(1),
+            ..FeedGate::default()
+        };
+        short.enabled.store(true, Ordering::Release);
+        short.advance(0);
+        assert_eq!(short.wait(2_000 * MS, || false), FeedWait::TimedOut);
+        assert!(short.waiters.lock().unwrap().is_empty());
+    }
 
     fn buffers(n: usize) -> Vec<Item> {
         (0..n)
