@@ -111,7 +111,7 @@
 //! is 250 ms behind its buffer, woken alone when that position is mixed (at most 200 ms, then the base class's own
 //! wait takes over), and then hands over half a queue without waiting. When the mixer itself runs dry it waits
 //! (`wait_inputs`) until each empty pad has a quarter of a queue, woken once by the last one's chain function,
-//! instead of by every buffer. Live, the base class wakes its thread for every arriving buffer (each unschedules
+//! instead of by every buffer (and releases the source of an empty pad from the gate: a gap in its stream). Live, the base class wakes its thread for every arriving buffer (each unschedules
 //! its clock wait); so, once it has mixed an output buffer, the element waits for the next one's inputs itself
 //! (`aggregate`, `wait_inputs`): until every pad has a buffer or is EOS, woken once by the chain function of the
 //! last awaited pad (the base class's chain function, wrapped), or until the deadline the base class would use
@@ -285,6 +285,12 @@ impl CouncilMixerPad {
             .pending
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
     }
+}
+
+/// A pad's identity in the [`FeedGate`].
+fn feed_key(pad: &super::CouncilMixerPad) -> usize {
+    use glib::translate::ToGlibPtr;
+    ToGlibPtr::<*mut gst::ffi::GstPad>::to_glib_none(pad.upcast_ref::<gst::Pad>()).0 as usize
 }
 
 /// A pad chain function of the C API.
@@ -872,11 +878,20 @@ struct FeedGate {
     wake_at: AtomicU64,
     /// While the pads may queue [`NON_LIVE_QUEUE`] (not live, see [`CouncilMixer::adapt_queue`]).
     enabled: std::sync::atomic::AtomicBool,
-    /// The waiting sources' threads and the position each waits for: each is woken alone, when its position is
-    /// reached (waking them all whenever one may go on would be a thread switch per source again).
-    waiters: Mutex<Vec<(u64, std::thread::Thread)>>,
+    /// The waiting sources: each is woken alone, when its position is reached (waking them all whenever one may
+    /// go on would be a thread switch per source again).
+    waiters: Mutex<Vec<FeedWaiter>>,
     /// The longest a source waits ([`FEED_WAIT_MAX`]).
     wait_max: std::time::Duration,
+}
+
+/// A source waiting in the [`FeedGate`].
+struct FeedWaiter {
+    /// The position it waits for.
+    wake: u64,
+    /// Its pad (the pad's address: an identity only).
+    pad: usize,
+    thread: std::thread::Thread,
 }
 
 /// Why [`FeedGate::wait`] let a source go on.
@@ -886,7 +901,7 @@ enum FeedWait {
     NotAhead,
     /// The mix caught up (or the gate was reset or switched off).
     CaughtUp,
-    /// The caller's `stop()` said so (the pad is flushing).
+    /// The caller's `stop()` said so (the pad is flushing, or the mixer waits for it).
     Stopped,
     /// [`FeedGate::wait_max`] passed: the base class's own wait takes over.
     TimedOut,
@@ -909,7 +924,7 @@ impl FeedGate {
     fn advance(&self, position: u64) {
         self.position.store(position, Ordering::SeqCst);
         if position >= self.wake_at.load(Ordering::SeqCst) {
-            self.wake(|wake| wake <= position);
+            self.wake(|w| w.wake <= position);
         }
     }
 
@@ -918,18 +933,29 @@ impl FeedGate {
         self.wake(|_| true);
     }
 
+    /// Wakes the source of `pad` if it waits (the mixer has run out of that pad's input: a gap in its stream).
+    fn release(&self, pad: usize) {
+        if self.wake_at.load(Ordering::SeqCst) != u64::MAX {
+            self.wake(|w| w.pad == pad);
+        }
+    }
+
     /// Wakes (and forgets) the waiting sources whose position `due` says has come.
-    fn wake(&self, due: impl Fn(u64) -> bool) {
+    fn wake(&self, due: impl Fn(&FeedWaiter) -> bool) {
         let mut waiters = self.waiters.lock().unwrap();
-        waiters.retain(|(wake, thread)| {
-            let go = due(*wake);
+        waiters.retain(|w| {
+            let go = due(w);
             if go {
-                thread.unpark();
+                w.thread.unpark();
             }
             !go
         });
-        let min = waiters.iter().map(|(w, _)| *w).min().unwrap_or(u64::MAX);
-        self.wake_at.store(min, Ordering::SeqCst);
+        self.wake_at
+            .store(Self::earliest(&waiters), Ordering::SeqCst);
+    }
+
+    fn earliest(waiters: &[FeedWaiter]) -> u64 {
+        waiters.iter().map(|w| w.wake).min().unwrap_or(u64::MAX)
     }
 
     /// Forgets the position (a new run or a flush: running times start again); wakes the sources.
@@ -938,10 +964,10 @@ impl FeedGate {
         self.wake_all();
     }
 
-    /// Called by a source before it queues a buffer starting at `running_time` on its pad: if the pad is more
-    /// than [`FEED_HIGH`] ahead of the mix, waits until the mix is [`FEED_LOW`] behind it, or `stop()` says so,
-    /// or `wait_max` has passed.
-    fn wait(&self, running_time: u64, stop: impl Fn() -> bool) -> FeedWait {
+    /// Called by a source before it queues a buffer starting at `running_time` on `pad`: if the pad is more than
+    /// [`FEED_HIGH`] ahead of the mix, waits until the mix is [`FEED_LOW`] behind it, or `stop()` says so (checked
+    /// whenever it is woken, e.g. by [`FeedGate::release`]), or `wait_max` has passed.
+    fn wait(&self, pad: usize, running_time: u64, stop: impl Fn() -> bool) -> FeedWait {
         if !self.enabled.load(Ordering::Acquire) {
             return FeedWait::NotAhead;
         }
@@ -955,8 +981,12 @@ impl FeedGate {
         let why = loop {
             {
                 let mut waiters = self.waiters.lock().unwrap();
-                if !waiters.iter().any(|(_, t)| t.id() == me.id()) {
-                    waiters.push((wake, me.clone()));
+                if !waiters.iter().any(|w| w.thread.id() == me.id()) {
+                    waiters.push(FeedWaiter {
+                        wake,
+                        pad,
+                        thread: me.clone(),
+                    });
                 }
                 self.wake_at.fetch_min(wake, Ordering::SeqCst);
             }
@@ -976,9 +1006,9 @@ impl FeedGate {
             std::thread::park_timeout(deadline - now);
         };
         let mut waiters = self.waiters.lock().unwrap();
-        waiters.retain(|(_, t)| t.id() != me.id());
-        let min = waiters.iter().map(|(w, _)| *w).min().unwrap_or(u64::MAX);
-        self.wake_at.store(min, Ordering::SeqCst);
+        waiters.retain(|w| w.thread.id() != me.id());
+        self.wake_at
+            .store(Self::earliest(&waiters), Ordering::SeqCst);
         why
     }
 }
@@ -1443,6 +1473,13 @@ impl CouncilMixer {
                 return Inputs::Return;
             }
             let all_ready = ready == pads.len();
+            if !all_ready && !live {
+                for pad in &pads {
+                    if pad.imp().awaited_until.load(Ordering::Acquire) != AWAIT_NONE {
+                        self.feed.release(feed_key(pad));
+                    }
+                }
+            }
             if !all_ready {
                 let mut wait = self.wait.lock().unwrap();
                 wait.awaited = pads.len() - ready;
@@ -1508,8 +1545,10 @@ impl CouncilMixer {
     /// Not live: before `pad` queues a buffer starting at `running_time`, waits in the [`FeedGate`] if the pad is
     /// far enough ahead of the mix.
     fn feed_wait(&self, pad: &super::CouncilMixerPad, running_time: u64) {
-        let why = self.feed.wait(running_time, || {
-            pad.pad_flags().contains(gst::PadFlags::FLUSHING)
+        // A source far ahead whose pad the mixer has run out of (a gap in its stream) goes on at once.
+        let why = self.feed.wait(feed_key(pad), running_time, || {
+            pad.imp().awaited_until.load(Ordering::Acquire) != AWAIT_NONE
+                || pad.pad_flags().contains(gst::PadFlags::FLUSHING)
         });
         if why != FeedWait::NotAhead {
             gst::trace!(CAT, obj = pad, "Waited for the mix: {:?}", why);
@@ -2473,11 +2512,16 @@ mod tests {
         Arc::new(gate)
     }
 
-    /// Starts a source thread waiting in `gate` with a buffer at `running_time`; returns once it waits.
-    fn waiting(gate: &Arc<FeedGate>, running_time: u64) -> std::thread::JoinHandle<FeedWait> {
+    /// Starts a source thread waiting in `gate` with a buffer at `running_time` on pad `pad`; returns once it
+    /// waits.
+    fn waiting(
+        gate: &Arc<FeedGate>,
+        pad: usize,
+        running_time: u64,
+    ) -> std::thread::JoinHandle<FeedWait> {
         let before = gate.waiters.lock().unwrap().len();
         let g = Arc::clone(gate);
-        let handle = std::thread::spawn(move || g.wait(running_time, || false));
+        let handle = std::thread::spawn(move || g.wait(pad, running_time, || false));
         while gate.waiters.lock().unwrap().len() == before {
             std::thread::yield_now();
         }
@@ -2488,15 +2532,15 @@ mod tests {
     fn feed_gate_lets_pads_run_ahead_up_to_the_high_mark() {
         let gate = gate();
         // Before the first output buffer there is nothing to be ahead of.
-        assert_eq!(gate.wait(5_000 * MS, || false), FeedWait::NotAhead);
+        assert_eq!(gate.wait(1, 5_000 * MS, || false), FeedWait::NotAhead);
         gate.advance(1_000 * MS);
         assert_eq!(
-            gate.wait(1_000 * MS + FEED_HIGH, || false),
+            gate.wait(1, 1_000 * MS + FEED_HIGH, || false),
             FeedWait::NotAhead
         );
         // Switched off (live): never waits.
         gate.enabled.store(false, Ordering::Release);
-        assert_eq!(gate.wait(9_000 * MS, || false), FeedWait::NotAhead);
+        assert_eq!(gate.wait(1, 9_000 * MS, || false), FeedWait::NotAhead);
         assert!(gate.waiters.lock().unwrap().is_empty());
     }
 
@@ -2505,8 +2549,8 @@ mod tests {
         let gate = gate();
         gate.advance(0);
         // Two sources ahead by more than the high mark, the second further than the first.
-        let first = waiting(&gate, FEED_HIGH + 20 * MS);
-        let second = waiting(&gate, FEED_HIGH + 300 * MS);
+        let first = waiting(&gate, 1, FEED_HIGH + 20 * MS);
+        let second = waiting(&gate, 1, FEED_HIGH + 300 * MS);
         assert_eq!(
             gate.wake_at.load(Ordering::SeqCst),
             FEED_HIGH + 20 * MS - FEED_LOW
@@ -2522,7 +2566,7 @@ mod tests {
             .lock()
             .unwrap()
             .iter()
-            .map(|(w, _)| *w)
+            .map(|w| w.wake)
             .collect();
         assert_eq!(waiters, [FEED_HIGH + 300 * MS - FEED_LOW]);
         assert_eq!(gate.wake_at.load(Ordering::SeqCst), waiters[0]);
@@ -2532,15 +2576,40 @@ mod tests {
     }
 
     #[test]
+    fn feed_gate_releases_the_source_of_a_pad_the_mixer_ran_out_of() {
+        let gate = gate();
+        gate.advance(0);
+        let ahead = waiting(&gate, 1, 5_000 * MS);
+        let gapped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (g, stop) = (Arc::clone(&gate), Arc::clone(&gapped));
+        let before = gate.waiters.lock().unwrap().len();
+        let other =
+            std::thread::spawn(move || g.wait(2, 5_000 * MS, || stop.load(Ordering::Acquire)));
+        while gate.waiters.lock().unwrap().len() == before {
+            std::thread::yield_now();
+        }
+        // The mixer has nothing of pad 2 (its source jumped 5 s ahead): only pad 2's source is woken, and its
+        // `stop` (the pad is awaited) lets it go on.
+        gapped.store(true, Ordering::Release);
+        gate.release(2);
+        assert_eq!(other.join().unwrap(), FeedWait::Stopped);
+        assert_eq!(gate.waiters.lock().unwrap().len(), 1);
+        gate.release(3);
+        assert_eq!(gate.waiters.lock().unwrap().len(), 1);
+        gate.reset();
+        assert_eq!(ahead.join().unwrap(), FeedWait::CaughtUp);
+    }
+
+    #[test]
     fn feed_gate_releases_on_reset_switch_off_and_stop() {
         let gate = gate();
         gate.advance(0);
-        let a = waiting(&gate, 2_000 * MS);
+        let a = waiting(&gate, 1, 2_000 * MS);
         gate.reset();
         assert_eq!(a.join().unwrap(), FeedWait::CaughtUp);
 
         gate.advance(0);
-        let b = waiting(&gate, 2_000 * MS);
+        let b = waiting(&gate, 1, 2_000 * MS);
         gate.enabled.store(false, Ordering::Release);
         gate.wake_all();
         assert_eq!(b.join().unwrap(), FeedWait::CaughtUp);
@@ -2548,7 +2617,7 @@ mod tests {
         gate.enabled.store(true, Ordering::Release);
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let (g, s) = (Arc::clone(&gate), Arc::clone(&stop));
-        let c = std::thread::spawn(move || g.wait(2_000 * MS, || s.load(Ordering::Acquire)));
+        let c = std::thread::spawn(move || g.wait(1, 2_000 * MS, || s.load(Ordering::Acquire)));
         while gate.waiters.lock().unwrap().is_empty() {
             std::thread::yield_now();
         }
@@ -2563,7 +2632,7 @@ mod tests {
         };
         short.enabled.store(true, Ordering::Release);
         short.advance(0);
-        assert_eq!(short.wait(2_000 * MS, || false), FeedWait::TimedOut);
+        assert_eq!(short.wait(1, 2_000 * MS, || false), FeedWait::TimedOut);
         assert!(short.waiters.lock().unwrap().is_empty());
     }
 
