@@ -55,13 +55,84 @@ pub struct EchoSession {
 }
 
 /// The in and out leg descriptions for a codec.
-fn legs(codec: Codec) -> (&'static str, &'static str) {
+pub(crate) fn legs(codec: Codec) -> (&'static str, &'static str) {
     match codec {
         Codec::Pcmu => (pipeline::SIP_PCMU_IN, pipeline::SIP_PCMU_OUT),
         Codec::Pcma => (pipeline::SIP_PCMA_IN, pipeline::SIP_PCMA_OUT),
         // The RTP payload format of G.729 is the same on SIP and H.323 legs (RFC 3551).
         Codec::G729 => (pipeline::H323_G729_IN, pipeline::H323_G729_OUT),
     }
+}
+
+/// The values of a call on its leg cores' elements (names prefixed `rx-` and `tx-`): RTP addresses, caps and
+/// timeout, the taps' log, key and labels, payload type and packet time.
+pub(crate) fn settings(spec: &EchoSpec) -> Vec<(&'static str, &'static str, String)> {
+    let info = spec.codec.info();
+    let caps = format!(
+        "application/x-rtp,media=audio,clock-rate={},encoding-name={},payload={}",
+        info.clock_rate, info.name, spec.payload_type
+    );
+    let ptime_ns = u64::from(spec.ptime_ms) * 1_000_000;
+    let mut settings = vec![
+        ("rx-rtp-in", "address", spec.local.ip().to_string()),
+        ("rx-rtp-in", "port", spec.local.port().to_string()),
+        ("rx-rtp-in", "caps", caps),
+        (
+            "rx-rtp-in",
+            "timeout",
+            spec.rtp_timeout.as_nanos().to_string(),
+        ),
+        (
+            "rx-tap",
+            "location",
+            spec.witness.location.display().to_string(),
+        ),
+        ("rx-tap", "label", format!("{}/rx", spec.label)),
+        (
+            "tx-tap",
+            "location",
+            spec.witness.location.display().to_string(),
+        ),
+        ("tx-tap", "label", format!("{}/tx", spec.label)),
+        ("tx-rtp-out", "host", spec.remote.ip().to_string()),
+        ("tx-rtp-out", "port", spec.remote.port().to_string()),
+        ("tx-pay", "pt", spec.payload_type.to_string()),
+    ];
+    if let Some(key) = &spec.witness.key {
+        settings.push(("rx-tap", "key", key.display().to_string()));
+        settings.push(("tx-tap", "key", key.display().to_string()));
+    }
+    match spec.codec {
+        Codec::G729 => settings.push(("tx-pay", "ptime", spec.ptime_ms.to_string())),
+        Codec::Pcmu | Codec::Pcma => {
+            settings.push(("tx-pay", "min-ptime", ptime_ns.to_string()));
+            settings.push(("tx-pay", "max-ptime", ptime_ns.to_string()));
+        }
+    }
+    settings
+}
+
+/// Binds the leg's `rx-rtp-in` (it goes to READY alone) and makes `tx-rtp-out` send from its socket, so the
+/// peer gets its audio from the address it sends to (symmetric RTP, what NATs and SIPp's -rtp_echo expect);
+/// returns the bound port (`requested` if udpsrc does not say). In a container's own NULL→READY the sink would
+/// start (and open sockets of its own) before the source has bound.
+pub(crate) fn bind_symmetric(container: &impl IsA<gst::Bin>, requested: u16) -> Result<u16, Error> {
+    let udpsrc = container
+        .by_name("rx-rtp-in")
+        .ok_or_else(|| Error::NoSuchElement("rx-rtp-in".into()))?;
+    let udpsink = container
+        .by_name("tx-rtp-out")
+        .ok_or_else(|| Error::NoSuchElement("tx-rtp-out".into()))?;
+    if let Err(e) = udpsrc.set_state(gst::State::Ready) {
+        let _ = udpsrc.set_state(gst::State::Null);
+        return Err(Error::Start(format!("cannot bind RTP: {e}")));
+    }
+    let socket = udpsrc.property_value("used-socket");
+    udpsink.set_property_from_value("socket", &socket);
+    udpsink.set_property("close-socket", false);
+    // udpsrc updates its `port` property to the port it bound (when asked for 0).
+    let port: i32 = udpsrc.property("port");
+    Ok(u16::try_from(port).unwrap_or(requested))
 }
 
 impl EchoSession {
@@ -84,49 +155,7 @@ impl EchoSession {
             .map_err(|e| Error::Parse(e.to_string()))?
             .downcast::<gst::Pipeline>()
             .map_err(|_| Error::Parse("not a pipeline".into()))?;
-        let info = spec.codec.info();
-        let caps = format!(
-            "application/x-rtp,media=audio,clock-rate={},encoding-name={},payload={}",
-            info.clock_rate, info.name, spec.payload_type
-        );
-        let ptime_ns = u64::from(spec.ptime_ms) * 1_000_000;
-        let mut settings = vec![
-            ("rx-rtp-in", "address", spec.local.ip().to_string()),
-            ("rx-rtp-in", "port", spec.local.port().to_string()),
-            ("rx-rtp-in", "caps", caps),
-            (
-                "rx-rtp-in",
-                "timeout",
-                spec.rtp_timeout.as_nanos().to_string(),
-            ),
-            (
-                "rx-tap",
-                "location",
-                spec.witness.location.display().to_string(),
-            ),
-            ("rx-tap", "label", format!("{}/rx", spec.label)),
-            (
-                "tx-tap",
-                "location",
-                spec.witness.location.display().to_string(),
-            ),
-            ("tx-tap", "label", format!("{}/tx", spec.label)),
-            ("tx-rtp-out", "host", spec.remote.ip().to_string()),
-            ("tx-rtp-out", "port", spec.remote.port().to_string()),
-            ("tx-pay", "pt", spec.payload_type.to_string()),
-        ];
-        if let Some(key) = &spec.witness.key {
-            settings.push(("rx-tap", "key", key.display().to_string()));
-            settings.push(("tx-tap", "key", key.display().to_string()));
-        }
-        match spec.codec {
-            Codec::G729 => settings.push(("tx-pay", "ptime", spec.ptime_ms.to_string())),
-            Codec::Pcmu | Codec::Pcma => {
-                settings.push(("tx-pay", "min-ptime", ptime_ns.to_string()));
-                settings.push(("tx-pay", "max-ptime", ptime_ns.to_string()));
-            }
-        }
-        pipeline::set(&pipeline, &settings)?;
+        pipeline::set(&pipeline, &settings(spec))?;
         let bus = pipeline
             .bus()
             .ok_or_else(|| Error::Gst("a pipeline without a bus".into()))?;
@@ -139,29 +168,11 @@ impl EchoSession {
     }
 
     fn start_playing(mut self, spec: &EchoSpec) -> Result<Self, Error> {
-        let udpsrc = self
-            .pipeline
-            .by_name("rx-rtp-in")
-            .ok_or_else(|| Error::NoSuchElement("rx-rtp-in".into()))?;
-        let udpsink = self
-            .pipeline
-            .by_name("tx-rtp-out")
-            .ok_or_else(|| Error::NoSuchElement("tx-rtp-out".into()))?;
-        // The sink must send from the receiving socket, so the caller gets its audio back from the address it
-        // sends to (symmetric RTP, what NATs and SIPp's -rtp_echo expect). udpsrc binds when it goes to READY;
-        // it goes there alone first, because in the pipeline's own NULL→READY the sink starts (and opens sockets
-        // of its own) before the source has bound.
-        if udpsrc.set_state(gst::State::Ready).is_err() {
-            let text = self.error_text().unwrap_or_else(|| "cannot bind".into());
-            let _ = udpsrc.set_state(gst::State::Null);
-            return Err(Error::Start(text));
-        }
-        let socket = udpsrc.property_value("used-socket");
-        udpsink.set_property_from_value("socket", &socket);
-        udpsink.set_property("close-socket", false);
-        // udpsrc updates its `port` property to the port it bound (when asked for 0).
-        let port: i32 = udpsrc.property("port");
-        self.local_port = u16::try_from(port).unwrap_or(spec.local.port());
+        self.local_port = match bind_symmetric(&self.pipeline, spec.local.port()) {
+            Ok(port) => port,
+            // The bus says why, if udpsrc posted it.
+            Err(e) => return Err(self.error_text().map(Error::Start).unwrap_or(e)),
+        };
         if let Err(e) = self.pipeline.set_state(gst::State::Playing) {
             let text = self.error_text().unwrap_or_else(|| e.to_string());
             let _ = self.pipeline.set_state(gst::State::Null);

@@ -7,10 +7,15 @@
 //!   decoded, witnessed (`<label>/rx`), encoded again, witnessed (`<label>/tx`) and sent back from the same
 //!   socket (symmetric RTP), in the codec and payload type the SDP negotiated. It ends on request, on an RTP
 //!   timeout, or on a pipeline error, and leaves no thread, socket or pipeline behind.
+//! - [`Conference`]: the council — one live `councilmixer` conference, each call a [`Leg`] built of the same leg
+//!   cores: everybody hears everybody else (never themselves) in their own codec, every direction and the full
+//!   mix witnessed; participants join and leave while it plays.
 
+pub mod conference;
 pub mod echo;
 pub mod pipeline;
 
+pub use conference::{Conference, ConferenceSpec, Leg};
 pub use echo::{EchoSession, EchoSpec, Ended, WitnessSpec};
 
 /// Errors of building and running media pipelines.
@@ -28,7 +33,7 @@ pub enum Error {
     Start(String),
 }
 
-/// Initialises GStreamer and registers Council's own elements (witnesstap, h323pay/depay, g729enc/dec) in this
+/// Initialises GStreamer and registers Council's own elements (witnesstap, h323pay/depay, g729enc/dec, councilmixer) in this
 /// process, so no plugin path is needed. Idempotent.
 pub fn init() -> Result<(), Error> {
     static ONCE: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
@@ -37,6 +42,7 @@ pub fn init() -> Result<(), Error> {
         gstwitness::plugin_register_static().map_err(|e| e.to_string())?;
         gsth323::plugin_register_static().map_err(|e| e.to_string())?;
         gstg729::plugin_register_static().map_err(|e| e.to_string())?;
+        gstcouncil::plugin_register_static().map_err(|e| e.to_string())?;
         Ok(())
     })
     .clone()

@@ -110,8 +110,9 @@ pub fn launch(text: &str, settings: &[(&str, &str, String)]) -> Result<gst::Pipe
     Ok(pipeline)
 }
 
-/// Sets each `(element name, property, value)` on `pipeline`'s elements, from the value's string form.
-pub fn set(pipeline: &gst::Pipeline, settings: &[(&str, &str, String)]) -> Result<(), Error> {
+/// Sets each `(element name, property, value)` on the elements of `pipeline` (or any bin), from the value's string
+/// form.
+pub fn set(pipeline: &impl IsA<gst::Bin>, settings: &[(&str, &str, String)]) -> Result<(), Error> {
     for (element, property, value) in settings {
         let el = pipeline
             .by_name(element)

@@ -1,0 +1,284 @@
+//! The council over real UDP on loopback: participants in different codecs each send a tone as RTP; each must
+//! hear every other tone and not its own, in its own codec, from the port it sends to; a participant who leaves
+//! or goes silent is no longer heard and the others go on; every direction and the full mix are witnessed.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use council_media::{Conference, ConferenceSpec, EchoSpec, Ended, Leg, WitnessSpec};
+use council_rtp::Codec;
+
+mod common;
+use common::{rtp, share_at, tone, ulaw, unulaw};
+
+fn witness(log: &Path) -> WitnessSpec {
+    WitnessSpec {
+        location: log.to_owned(),
+        key: None,
+    }
+}
+
+/// A participant: its socket, codec, tone, and its G.729 state.
+struct Member {
+    socket: UdpSocket,
+    codec: Codec,
+    pt: u8,
+    freq: f64,
+    enc: g729::Encoder,
+    dec: g729::Decoder,
+    /// Samples sent so far (the tone's phase and the RTP timestamp).
+    sent: usize,
+    /// What came back: (source port, payload type, decoded samples).
+    heard: Vec<(u16, u8, Vec<i16>)>,
+}
+
+impl Member {
+    fn new(codec: Codec, pt: u8, freq: f64) -> Self {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        socket.set_nonblocking(true).unwrap();
+        Self {
+            socket,
+            codec,
+            pt,
+            freq,
+            enc: g729::Encoder::new(),
+            dec: g729::Decoder::new(),
+            sent: 0,
+            heard: Vec::new(),
+        }
+    }
+
+    fn spec(&self, log: &Path, label: &str) -> EchoSpec {
+        EchoSpec {
+            codec: self.codec,
+            payload_type: self.pt,
+            local: "127.0.0.1:0".parse().unwrap(),
+            remote: self.socket.local_addr().unwrap(),
+            ptime_ms: 20,
+            witness: witness(log),
+            label: label.into(),
+            rtp_timeout: Duration::from_secs(5),
+        }
+    }
+
+    /// Sends 20 ms of its tone to `to`.
+    fn send(&mut self, to: SocketAddr) {
+        let pcm = tone(160, self.freq, self.sent);
+        let payload: Vec<u8> = match self.codec {
+            Codec::G729 => {
+                let mut payload = Vec::new();
+                for half in pcm.chunks_exact(80) {
+                    let mut frame = [0u8; 10];
+                    self.enc.encode(half.try_into().unwrap(), &mut frame);
+                    payload.extend_from_slice(&frame);
+                }
+                payload
+            }
+            _ => pcm.iter().map(|&s| ulaw(s)).collect(),
+        };
+        let seq = (self.sent / 160) as u16;
+        self.socket
+            .send_to(&rtp(self.pt, seq, self.sent as u32, &payload), to)
+            .unwrap();
+        self.sent += 160;
+    }
+
+    fn receive(&mut self) {
+        let mut buf = [0u8; 2048];
+        while let Ok((n, from)) = self.socket.recv_from(&mut buf) {
+            if n < 12 {
+                continue;
+            }
+            let payload = &buf[12..n];
+            let pcm: Vec<i16> = match self.codec {
+                Codec::G729 => payload
+                    .chunks_exact(10)
+                    .flat_map(|f| {
+                        let mut out = [0i16; 80];
+                        self.dec.decode(f.try_into().unwrap(), &mut out);
+                        out
+                    })
+                    .collect(),
+                _ => payload.iter().map(|&b| unulaw(b)).collect(),
+            };
+            self.heard.push((from.port(), buf[1] & 0x7f, pcm));
+        }
+    }
+
+    /// The decoded audio heard, skipping the first `skip` packets (the mixer's start and the jitter buffers).
+    fn audio(&self, skip: usize) -> Vec<i16> {
+        self.heard
+            .iter()
+            .skip(skip)
+            .flat_map(|(_, _, pcm)| pcm.iter().copied())
+            .collect()
+    }
+}
+
+/// Every member sends 20 ms to its leg every 20 ms for `packets` rounds, and everybody collects what comes back.
+fn talk(members: &mut [Member], legs: &[&Leg], packets: usize) {
+    let start = Instant::now();
+    for i in 0..packets {
+        for (m, leg) in members.iter_mut().zip(legs) {
+            m.send(SocketAddr::from(([127, 0, 0, 1], leg.local_port())));
+        }
+        let due = start + Duration::from_millis(20 * (i as u64 + 1));
+        while Instant::now() < due {
+            members.iter_mut().for_each(Member::receive);
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+    let end = Instant::now() + Duration::from_millis(300);
+    while Instant::now() < end {
+        members.iter_mut().for_each(Member::receive);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+fn digests(log: &Path, label: &str) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            l.contains("\"kind\":\"media-digest\"") && l.contains(&format!("\"label\":\"{label}\""))
+        })
+        .count()
+}
+
+fn start(log: &Path) -> Conference {
+    Conference::start(&ConferenceSpec {
+        witness: witness(log),
+        label: "council".into(),
+        record: None,
+    })
+    .unwrap()
+}
+
+#[test]
+fn everybody_hears_everybody_else_in_their_own_codec() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("w.log");
+    let council = start(&log);
+    let mut members = vec![
+        Member::new(Codec::Pcmu, 0, 400.0),
+        Member::new(Codec::Pcmu, 98, 700.0),
+        Member::new(Codec::G729, 18, 1100.0),
+    ];
+    let legs: Vec<Leg> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            council
+                .join(&m.spec(&log, &format!("p{i}")), |_| {})
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(council.participants(), 3);
+    talk(&mut members, &legs.iter().collect::<Vec<_>>(), 150);
+
+    for (i, (m, leg)) in members.iter().zip(&legs).enumerate() {
+        assert!(
+            m.heard.len() >= 100,
+            "p{i} got {} packets back",
+            m.heard.len()
+        );
+        for (port, pt, _) in &m.heard {
+            assert_eq!(*port, leg.local_port(), "p{i} hears from where it sends");
+            assert_eq!(*pt, m.pt, "p{i}'s payload type");
+        }
+        // 20 ms a packet (the G.729 payloader may send a lone 10 ms frame after a discontinuity).
+        let short = m
+            .heard
+            .iter()
+            .filter(|(_, _, pcm)| pcm.len() != 160)
+            .count();
+        assert!(short <= 2, "p{i}: {short} packets not of 20 ms");
+        let audio = m.audio(25);
+        let own = share_at(&audio, m.freq);
+        assert!(own < 0.01, "p{i} hears itself: {own:.4}");
+        for (j, other) in members.iter().enumerate().filter(|&(j, _)| j != i) {
+            let share = share_at(&audio, other.freq);
+            assert!(
+                share > 0.2,
+                "p{i} hears p{j} ({} Hz) at {share:.3}",
+                other.freq
+            );
+        }
+    }
+    drop(legs);
+    assert_eq!(council.participants(), 0);
+    council.stop(Duration::from_secs(1));
+    for label in ["p0/rx", "p0/tx", "p1/rx", "p2/tx", "council/mix"] {
+        assert!(digests(&log, label) >= 1, "no digest for {label}");
+    }
+    council_witness::verify_file(&log, &council_witness::VerifyOptions::default()).unwrap();
+}
+
+#[test]
+fn who_leaves_or_falls_silent_is_not_heard_and_the_others_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("w.log");
+    let council = start(&log);
+    let mut members = vec![
+        Member::new(Codec::Pcmu, 0, 500.0),
+        Member::new(Codec::Pcmu, 0, 900.0),
+        Member::new(Codec::Pcmu, 0, 1300.0),
+    ];
+    let (ended_tx, ended_rx) = std::sync::mpsc::channel();
+    let mut legs: Vec<Leg> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut spec = m.spec(&log, &format!("q{i}"));
+            spec.rtp_timeout = Duration::from_millis(500);
+            let tx = std::sync::Mutex::new(ended_tx.clone());
+            council
+                .join(&spec, move |why| {
+                    let _ = tx.lock().unwrap().send((i, why));
+                })
+                .unwrap()
+        })
+        .collect();
+    talk(&mut members, &legs.iter().collect::<Vec<_>>(), 50);
+    assert!(share_at(&members[0].audio(25), 1300.0) > 0.2);
+
+    // q2 leaves; q0 and q1 keep talking and no longer hear 1300 Hz.
+    legs.pop().unwrap().leave();
+    let mut two: Vec<Member> = members.drain(..2).collect();
+    two.iter_mut().for_each(|m| m.heard.clear());
+    talk(&mut two, &legs.iter().collect::<Vec<_>>(), 75);
+    for (i, m) in two.iter().enumerate() {
+        let audio = m.audio(10);
+        assert!(audio.len() >= 8000, "q{i} heard {} samples", audio.len());
+        assert!(share_at(&audio, 1300.0) < 0.01, "q{i} still hears q2");
+        let other = [900.0, 500.0][i];
+        assert!(share_at(&audio, other) > 0.2, "q{i} hears the other");
+    }
+
+    // q1 falls silent: its leg ends by RTP timeout; q0 is not disturbed (it hears silence, packets keep coming).
+    let q0 = &mut two[0];
+    q0.heard.clear();
+    let to = SocketAddr::from(([127, 0, 0, 1], legs[0].local_port()));
+    let start = Instant::now();
+    let mut timed_out = None;
+    for i in 0..75 {
+        q0.send(to);
+        let due = start + Duration::from_millis(20 * (i + 1));
+        while Instant::now() < due {
+            q0.receive();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if timed_out.is_none()
+            && let Ok(end) = ended_rx.try_recv()
+        {
+            timed_out = Some(end);
+        }
+    }
+    assert_eq!(timed_out, Some((1, Ended::RtpTimeout)));
+    assert!(q0.heard.len() >= 60, "q0 got {} packets", q0.heard.len());
+    assert!(council.failure().is_none());
+    drop(legs);
+    council.stop(Duration::from_secs(1));
+    council_witness::verify_file(&log, &council_witness::VerifyOptions::default()).unwrap();
+}
