@@ -332,8 +332,8 @@ fn gain_is_settable_through_child_proxy() {
 }
 
 /// Power of `freq` in `x` (Goertzel), normalised by length.
-fn goertzel(x: &[i16], freq: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * freq / f64::from(RATE);
+fn goertzel_at(x: &[i16], freq: f64, rate: i32) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * freq / f64::from(rate);
     let c = 2.0 * w.cos();
     let (mut s1, mut s2) = (0.0f64, 0.0f64);
     for &v in x {
@@ -348,24 +348,30 @@ fn db(p: f64) -> f64 {
     10.0 * p.max(1e-30).log10()
 }
 
-#[test]
-fn tones_mix_minus() {
+/// Four participants, each a tone, one second at `rate`: every `src_N` holds the other three tones and its own at
+/// least 40 dB below them; `src` holds all four.
+fn tones_mix_minus_at(rate: i32) {
     init();
     let freqs = [300.0, 500.0, 700.0, 1100.0];
     let pipeline = gst::Pipeline::new();
     let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
     pipeline.add(&mixer).unwrap();
+    let caps: gst::Caps =
+        format!("audio/x-raw,format=S16LE,rate={rate},channels=1,layout=interleaved")
+            .parse()
+            .unwrap();
+    let per_buffer = rate / 50;
     for (i, f) in freqs.iter().enumerate() {
         let src = gst::ElementFactory::make("audiotestsrc")
             .property("freq", f)
             .property("volume", 0.2)
             .property("num-buffers", 50)
-            .property("samplesperbuffer", 160)
+            .property("samplesperbuffer", per_buffer)
             .property("is-live", false)
             .build()
             .unwrap();
         let filter = gst::ElementFactory::make("capsfilter")
-            .property("caps", CAPS.parse::<gst::Caps>().unwrap())
+            .property("caps", &caps)
             .build()
             .unwrap();
         pipeline.add_many([&src, &filter]).unwrap();
@@ -376,13 +382,14 @@ fn tones_mix_minus() {
     let outs = collect_outputs(&pipeline, &mixer, &[0, 1, 2, 3]);
     run_to_eos(&pipeline);
 
+    let len = rate as usize;
     for (name, out) in &outs {
         let out = out.lock().unwrap();
-        assert_eq!(out.len(), 8000, "{name}");
-        // 6400 samples: every tone falls on a bin.
-        let x = &out[800..7200];
-        let powers: Vec<f64> = freqs.iter().map(|&f| db(goertzel(x, f))).collect();
-        eprintln!("{name}: tone powers {powers:.1?} dB");
+        assert_eq!(out.len(), len, "{name} at {rate} Hz");
+        // 0.8 s from 0.1 s: every tone falls on a bin.
+        let x = &out[len / 10..len * 9 / 10];
+        let powers: Vec<f64> = freqs.iter().map(|&f| db(goertzel_at(x, f, rate))).collect();
+        eprintln!("{name} at {rate} Hz: tone powers {powers:.1?} dB");
         let own = name
             .strip_prefix("src_")
             .map(|n| n.parse::<usize>().unwrap());
@@ -396,18 +403,92 @@ fn tones_mix_minus() {
             if Some(i) == own {
                 assert!(
                     *p <= loudest_other - 40.0,
-                    "{name}: own tone {} Hz at {p:.1} dB, others up to {loudest_other:.1} dB",
+                    "{name} at {rate} Hz: own tone {} Hz at {p:.1} dB, others up to {loudest_other:.1} dB",
                     freqs[i]
                 );
             } else {
                 assert!(
                     *p >= loudest_other - 3.0,
-                    "{name}: tone {} Hz at {p:.1} dB, missing (others up to {loudest_other:.1} dB)",
+                    "{name} at {rate} Hz: tone {} Hz at {p:.1} dB, missing (others up to {loudest_other:.1} dB)",
                     freqs[i]
                 );
             }
         }
     }
+}
+
+#[test]
+fn tones_mix_minus() {
+    tones_mix_minus_at(RATE);
+}
+
+#[test]
+fn tones_mix_minus_at_16_and_48_khz() {
+    tones_mix_minus_at(16000);
+    tones_mix_minus_at(48000);
+}
+
+/// One rate per mixer: that of the first participant with caps. A participant at another rate is refused (not
+/// negotiated: an error from its own source), and the mixer keeps the first rate.
+#[test]
+fn a_participant_at_another_rate_is_refused() {
+    init();
+    let pipeline = gst::Pipeline::new();
+    let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
+    pipeline.add(&mixer).unwrap();
+    let rates = [8000, 16000];
+    for (i, rate) in rates.into_iter().enumerate() {
+        let src = gst::ElementFactory::make("audiotestsrc")
+            .name(format!("src{i}"))
+            .property("num-buffers", 50)
+            .property("samplesperbuffer", rate / 50)
+            .build()
+            .unwrap();
+        let filter = gst::ElementFactory::make("capsfilter")
+            .property(
+                "caps",
+                format!("audio/x-raw,format=S16LE,rate={rate},channels=1,layout=interleaved")
+                    .parse::<gst::Caps>()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        pipeline.add_many([&src, &filter]).unwrap();
+        src.link(&filter).unwrap();
+        let sink = mixer.request_pad_simple(&format!("sink_{i}")).unwrap();
+        filter.static_pad("src").unwrap().link(&sink).unwrap();
+    }
+    let _outs = collect_outputs(&pipeline, &mixer, &[0, 1]);
+    let bus = pipeline.bus().unwrap();
+    pipeline.set_state(gst::State::Playing).unwrap();
+    let msg = bus
+        .timed_pop_filtered(gst::ClockTime::from_seconds(10), &[gst::MessageType::Error])
+        .expect("an error for one of the participants");
+    let gst::MessageView::Error(err) = msg.view() else {
+        unreachable!()
+    };
+    assert!(
+        format!("{:?}", err.debug()).contains("not-negotiated"),
+        "{:?}",
+        err.debug()
+    );
+    // Whichever source negotiated first fixed the rate; the other one is refused.
+    let refused = msg.src().map(|s| s.name().to_string()).unwrap();
+    let kept = match refused.as_str() {
+        "src0" => 1,
+        "src1" => 0,
+        other => panic!("error from {other}"),
+    };
+    let caps = mixer
+        .static_pad(&format!("sink_{kept}"))
+        .unwrap()
+        .current_caps()
+        .expect("the kept participant's caps");
+    assert_eq!(
+        caps.structure(0).unwrap().get::<i32>("rate").unwrap(),
+        rates[kept]
+    );
+    pipeline.set_state(gst::State::Null).unwrap();
 }
 
 #[test]
