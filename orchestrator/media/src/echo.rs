@@ -149,9 +149,15 @@ impl EchoSession {
 
     /// Builds and starts the session; returns once it is PLAYING and bound.
     pub fn start(spec: &EchoSpec) -> Result<Self, Error> {
+        let mut session = Self::prepare(&Self::description(spec.codec)?, spec)?;
+        session.play(spec)?;
+        Ok(session)
+    }
+
+    /// Builds the pipeline of `desc` (leg elements named `rx-…` and `tx-…`) with the call's values, not started.
+    pub(crate) fn prepare(desc: &str, spec: &EchoSpec) -> Result<Self, Error> {
         crate::init()?;
-        let desc = Self::description(spec.codec)?;
-        let pipeline = gst::parse::launch(&desc)
+        let pipeline = gst::parse::launch(desc)
             .map_err(|e| Error::Parse(e.to_string()))?
             .downcast::<gst::Pipeline>()
             .map_err(|_| Error::Parse("not a pipeline".into()))?;
@@ -159,15 +165,19 @@ impl EchoSession {
         let bus = pipeline
             .bus()
             .ok_or_else(|| Error::Gst("a pipeline without a bus".into()))?;
-        let session = Self {
+        Ok(Self {
             pipeline,
             bus,
             local_port: 0,
-        };
-        session.start_playing(spec)
+        })
     }
 
-    fn start_playing(mut self, spec: &EchoSpec) -> Result<Self, Error> {
+    pub(crate) fn pipeline(&self) -> &gst::Pipeline {
+        &self.pipeline
+    }
+
+    /// Binds RTP (symmetric) and sets the pipeline PLAYING.
+    pub(crate) fn play(&mut self, spec: &EchoSpec) -> Result<(), Error> {
         self.local_port = match bind_symmetric(&self.pipeline, spec.local.port()) {
             Ok(port) => port,
             // The bus says why, if udpsrc posted it.
@@ -178,7 +188,7 @@ impl EchoSession {
             let _ = self.pipeline.set_state(gst::State::Null);
             return Err(Error::Start(text));
         }
-        Ok(self)
+        Ok(())
     }
 
     /// The first error on the bus, if any, as text.

@@ -10,13 +10,17 @@
 //! - [`Conference`]: the council — one live `councilmixer` conference, each call a [`Leg`] built of the same leg
 //!   cores: everybody hears everybody else (never themselves) in their own codec, every direction and the full
 //!   mix witnessed; participants join and leave while it plays.
+//! - [`Media`] / [`Session`]: which of those a daemon gives its calls (or, for a calling terminal, a tone out and
+//!   a recording in: [`ToneSession`]).
 
 pub mod conference;
 pub mod echo;
 pub mod pipeline;
+pub mod session;
 
 pub use conference::{Conference, ConferenceSpec, Leg};
 pub use echo::{EchoSession, EchoSpec, Ended, WitnessSpec};
+pub use session::{Media, Session, ToneSession};
 
 /// Errors of building and running media pipelines.
 #[derive(Debug, thiserror::Error)]

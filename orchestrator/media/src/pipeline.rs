@@ -70,6 +70,11 @@ fn join(elements: &[Vec<String>], prefix: &str) -> String {
         .join(" ! ")
 }
 
+/// The whole description with every `name=X` made `name=<prefix>X`.
+pub fn prefix_names(text: &str, prefix: &str) -> String {
+    join(&elements(text), prefix)
+}
+
 /// An in leg's core, from its first element to `tap` inclusive, with every `name=X` made `name=<prefix>X`.
 pub fn in_core(text: &str, prefix: &str) -> Result<String, Error> {
     let e = elements(text);

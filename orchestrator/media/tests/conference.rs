@@ -282,3 +282,82 @@ fn who_leaves_or_falls_silent_is_not_heard_and_the_others_go_on() {
     council.stop(Duration::from_secs(1));
     council_witness::verify_file(&log, &council_witness::VerifyOptions::default()).unwrap();
 }
+
+/// Reads a 16-bit mono WAV's samples (the in legs' `wavenc` output: a 44-byte header).
+fn wav_samples(path: &Path) -> Vec<i16> {
+    let bytes = std::fs::read(path).unwrap();
+    let data = bytes
+        .windows(4)
+        .position(|w| w == b"data")
+        .expect("a data chunk");
+    bytes[data + 8..]
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect()
+}
+
+fn free_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Two terminals (`Media::Tone`: a tone out, a recording in, the full leg pipelines) in the council through
+/// `Media::Council`: each records the other's tone, not its own.
+#[test]
+fn tone_terminals_meet_in_the_council() {
+    use council_media::Media;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("w.log");
+    let council = Media::Council(start(&log));
+    let mut sessions = Vec::new();
+    let mut records = Vec::new();
+    for (i, (codec, pt, freq)) in [(Codec::Pcmu, 0u8, 600u32), (Codec::G729, 18, 1000)]
+        .into_iter()
+        .enumerate()
+    {
+        let terminal_port = free_port();
+        let spec = |local: u16, remote: u16, label: String| EchoSpec {
+            codec,
+            payload_type: pt,
+            local: SocketAddr::from(([127, 0, 0, 1], local)),
+            remote: SocketAddr::from(([127, 0, 0, 1], remote)),
+            ptime_ms: 20,
+            witness: witness(&log),
+            label,
+            rtp_timeout: Duration::from_secs(5),
+        };
+        let leg = council
+            .start(&spec(0, terminal_port, format!("leg{i}")), |_| {})
+            .unwrap();
+        let record = dir.path().join(format!("t{i}.wav"));
+        let terminal = Media::Tone {
+            freq,
+            record: record.clone(),
+        }
+        .start(
+            &spec(terminal_port, leg.local_port(), format!("t{i}")),
+            |_| {},
+        )
+        .unwrap();
+        assert_eq!(terminal.local_port(), terminal_port);
+        sessions.push((leg, terminal));
+        records.push((record, freq));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    for (leg, terminal) in sessions {
+        terminal.stop(Duration::from_secs(1));
+        leg.stop(Duration::from_secs(1));
+    }
+    for (i, (record, freq)) in records.iter().enumerate() {
+        let audio = wav_samples(record);
+        assert!(audio.len() >= 8000, "t{i} recorded {} samples", audio.len());
+        let other = records[1 - i].1;
+        let heard = share_at(&audio[4000..], f64::from(other));
+        let own = share_at(&audio[4000..], f64::from(*freq));
+        assert!(heard > 0.3, "t{i} hears {other} Hz at {heard:.3}");
+        assert!(own < 0.01, "t{i} hears itself at {own:.3}");
+    }
+}
