@@ -27,6 +27,8 @@ impl Gatekeeper {
             Command::new(council())
                 .args([
                     "gatekeeper",
+                    "--media",
+                    "echo",
                     "--ras",
                     "127.0.0.1:0",
                     "--h225",

@@ -266,7 +266,14 @@ impl Server {
         assert!(keygen.status.success(), "keygen: {}", text(&keygen.stderr));
         let mut guard = Guard::spawn(
             Command::new(council())
-                .args(["serve", "--sip", "127.0.0.1:0", "--witness-dir"])
+                .args([
+                    "serve",
+                    "--media",
+                    "echo",
+                    "--sip",
+                    "127.0.0.1:0",
+                    "--witness-dir",
+                ])
                 .arg(&witness_dir)
                 .args(extra)
                 .stdin(Stdio::null())

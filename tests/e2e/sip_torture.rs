@@ -77,7 +77,14 @@ impl Drop for Serve {
 
 fn start(dir: &std::path::Path) -> (Serve, u16) {
     let mut child = Command::new(council())
-        .args(["serve", "--sip", "127.0.0.1:0", "--witness-dir"])
+        .args([
+            "serve",
+            "--media",
+            "echo",
+            "--sip",
+            "127.0.0.1:0",
+            "--witness-dir",
+        ])
         .arg(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

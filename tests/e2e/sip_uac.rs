@@ -185,7 +185,14 @@ fn council_calls_council() {
     let dir = tempfile::tempdir().unwrap();
     let serve_dir = dir.path().join("serve");
     let mut child = Command::new(council())
-        .args(["serve", "--sip", "127.0.0.1:0", "--witness-dir"])
+        .args([
+            "serve",
+            "--media",
+            "echo",
+            "--sip",
+            "127.0.0.1:0",
+            "--witness-dir",
+        ])
         .arg(&serve_dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

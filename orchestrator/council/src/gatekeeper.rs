@@ -34,6 +34,9 @@ pub struct Args {
     /// Directory of the witness log. Overrides `[witness] dir`.
     #[arg(long)]
     witness_dir: Option<PathBuf>,
+    /// What answered calls get: a seat in the council, or an echo. Overrides `[media] mode`.
+    #[arg(long, value_enum)]
+    media: Option<crate::serve::config::MediaMode>,
 }
 
 /// The receive buffer asked for: room for a burst of several thousand RAS requests.
@@ -50,8 +53,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if let Some(d) = args.witness_dir {
             c.witness.dir = d;
         }
+        if let Some(m) = args.media {
+            c.media.mode = m;
+        }
     })?;
-    let (log, log_path, key_path) = config.open_witness()?;
+    council_media::init()?;
+    let witness = config.open_witness()?;
+    let daemon = crate::serve::Daemon::media(&config, &witness)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    stop_on_signals(stop.clone())?;
+    serve(&config, witness, daemon.media.clone(), &stop)?;
+    daemon.stop();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Serves RAS (on this thread) and H.225.0 call signalling (on threads of its own) until `stop`, each call's media
+/// from `media`, every decision into `witness`.
+pub fn serve(
+    config: &ServeConfig,
+    witness: crate::serve::Witness,
+    media: council_media::Media,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
+    let (log, log_path, key_path) = witness;
     let socket = UdpSocket::bind(config.gatekeeper.ras)
         .with_context(|| format!("binding RAS on {}", config.gatekeeper.ras))?;
     set_receive_buffer(&socket, RECEIVE_BUFFER);
@@ -78,6 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         log: log.clone(),
         rtp_timeout: Duration::from_secs(config.media.rtp_timeout),
+        media,
     };
     std::thread::Builder::new()
         .name("h225".into())
@@ -86,9 +111,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     gk_config.h225 = h225_addr;
     let mut gk = Gatekeeper::new(gk_config, config.gates.clone(), ras, h225_addr, &prefix)?;
     println!("council gatekeeper: ras udp {ras} h225 {h225_addr}");
-
-    let stop = Arc::new(AtomicBool::new(false));
-    stop_on_signals(stop.clone())?;
     let mut buf = vec![0u8; 65536];
     let (mut requests, mut undecodable, mut ignored) = (0u64, 0u64, 0u64);
     while !stop.load(Ordering::Relaxed) {
@@ -167,7 +189,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         "shutting down"
     );
     drop(log);
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// SO_RCVBUF, best effort (the kernel caps it at net.core.rmem_max).

@@ -1,8 +1,9 @@
 //! `council`: the Council orchestrator and its tools.
 //!
-//! Today it carries the witness tools and the demo; the gatekeeper, the SIP bridge and the daemon join it as they
-//! land. Errors reach the user here, at the edge, through `anyhow`.
+//! The daemon (`run`: gatekeeper and SIP with the council conference; or `serve` and `gatekeeper` alone), a SIP
+//! caller and an H.323 terminal for tests and demos, the witness tools and the demo. Errors reach the user here, at the edge, through `anyhow`.
 
+mod daemon;
 mod demo;
 mod gatekeeper;
 mod guardian;
@@ -32,9 +33,11 @@ enum Command {
     Witness(witness::Command),
     /// Run the live demo: real media through real pipelines into the witness log, then verify it.
     Demo(demo::Args),
-    /// Serve SIP: answer calls (today with an echo of the caller's audio), witnessed.
+    /// Run the daemon: the gatekeeper and SIP in one process, every answered call a seat in the council.
+    Run(daemon::RunArgs),
+    /// Serve SIP only: answer calls (a seat in the council, or an echo), witnessed.
     Serve(serve::Args),
-    /// Place one SIP call (echoing what the callee sends), keep it for a while, hang up.
+    /// Place one SIP call (echoing what the callee sends, or a tone with --tone), keep it for a while, hang up.
     Call(serve::CallArgs),
     /// Run the H.323 gatekeeper (H.225.0 RAS over UDP) with the four admission gates, witnessed.
     Gatekeeper(gatekeeper::Args),
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Witness(cmd) => witness::run(cmd),
         Command::Demo(args) => demo::run(args),
+        Command::Run(args) => daemon::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Call(args) => serve::call(args),
         Command::Gatekeeper(args) => gatekeeper::run(args),
@@ -65,5 +69,16 @@ fn main() -> ExitCode {
             eprintln!("council: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks of every subcommand (unique names and groups, valid defaults).
+    #[test]
+    fn the_command_line_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }

@@ -1,7 +1,7 @@
-//! Council's H.225.0 call-signalling side, as far as it goes today: a guardian's call (Setup with Fast Start, over
-//! TCP with TPKT + Q.931) is answered with CallProceeding, Alerting and Connect carrying the Fast Start answer, and
-//! its media is echoed back through the real leg pipelines (`council-media`), as `council serve` does for SIP, until
-//! the council exists. ReleaseComplete (or the connection closing) ends the call; both are witnessed.
+//! Council's H.225.0 call-signalling side: a guardian's call (Setup with Fast Start, over TCP with TPKT + Q.931) is
+//! answered with CallProceeding, Alerting and Connect carrying the Fast Start answer, and its media goes through the
+//! real leg pipelines (`council-media`) as the daemon's [`Media`] says — a seat in the council, or an echo — as
+//! `council serve` does for SIP. ReleaseComplete (or the connection closing) ends the call; both are witnessed.
 //!
 //! One thread per connection: call-signalling connections are few and long-lived (one per call), unlike RAS.
 
@@ -13,7 +13,7 @@ mod answerer;
 pub mod caller;
 
 use council_h245::tunnel::{MCU, Tunnel};
-use council_media::{EchoSession, EchoSpec, WitnessSpec};
+use council_media::{EchoSpec, Media, Session, WitnessSpec};
 use council_rtp::Codec;
 
 pub use answerer::{Answerer, Event};
@@ -28,6 +28,8 @@ pub struct Signalling {
     pub witness: WitnessSpec,
     pub log: WitnessLog,
     pub rtp_timeout: Duration,
+    /// What each call's media is.
+    pub media: Media,
 }
 
 /// Accepts call-signalling connections on `listener` for ever, each on its own thread.
@@ -91,7 +93,9 @@ fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
     let peer = stream.peer_addr()?;
     let determination = std::process::id().wrapping_mul(2_654_435_761) ^ u32::from(peer.port());
     let mut answerer = Answerer::new(Tunnel::new(&s.codecs, MCU, determination));
-    let mut session: Option<EchoSession> = None;
+    let mut session: Option<Session> = None;
+    // Set (from a GStreamer thread) when the call's media ends by itself (RTP timeout, error).
+    let media_ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut call_key = String::new();
     let mut buf = [0u8; 8192];
     stream.set_read_timeout(Some(Duration::from_secs(1)))?;
@@ -131,7 +135,10 @@ fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
                             label: format!("h323-{call_key}"),
                             rtp_timeout: s.rtp_timeout,
                         };
-                        match EchoSession::start(&spec) {
+                        let ended = media_ended.clone();
+                        let on_end =
+                            move |_| ended.store(true, std::sync::atomic::Ordering::Release);
+                        match s.media.start(&spec, on_end) {
                             Ok(sess) => session = Some(sess),
                             Err(e) => {
                                 tracing::warn!(call = %call_key, "media: {e}");
@@ -178,9 +185,7 @@ fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) =>
             {
-                if let Some(sess) = &session
-                    && sess.wait_ended(Duration::ZERO).is_some()
-                {
+                if session.is_some() && media_ended.load(std::sync::atomic::Ordering::Acquire) {
                     answerer.release();
                 }
             }

@@ -186,6 +186,9 @@ impl Default for SipConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct MediaConfig {
+    /// What an answered call gets: `council` (default: a seat in the one council conference) or `echo` (the
+    /// caller hears itself; for tests and probes).
+    pub mode: MediaMode,
     /// The address RTP is received on and announced in SDP (default 127.0.0.1).
     pub ip: IpAddr,
     /// Codecs accepted, by name (PCMU, PCMA, G729), in our order of preference.
@@ -197,9 +200,21 @@ pub struct MediaConfig {
     pub rtp_timeout: u64,
 }
 
+/// `[media] mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MediaMode {
+    /// Every answered call is a participant of the council: it hears everybody else.
+    #[default]
+    Council,
+    /// Every answered call hears itself.
+    Echo,
+}
+
 impl Default for MediaConfig {
     fn default() -> Self {
         Self {
+            mode: MediaMode::default(),
             ip: IpAddr::V4(Ipv4Addr::LOCALHOST),
             codecs: vec![Codec::Pcmu, Codec::Pcma, Codec::G729],
             ptime: 20,
@@ -281,8 +296,8 @@ mod tests {
         );
         assert_eq!(c.media.codecs, d.media.codecs);
         assert_eq!(
-            (c.media.ip, c.media.ptime, c.media.rtp_timeout),
-            (d.media.ip, d.media.ptime, d.media.rtp_timeout)
+            (c.media.mode, c.media.ip, c.media.ptime, c.media.rtp_timeout),
+            (d.media.mode, d.media.ip, d.media.ptime, d.media.rtp_timeout)
         );
         assert_eq!(c.witness.dir, d.witness.dir);
     }

@@ -1,5 +1,6 @@
-//! `council serve`: the daemon's SIP side. Until the council exists, every answered call is an echo call through
-//! the real leg pipelines (`council-media`), witnessed.
+//! `council serve`: the daemon's SIP side. Every answered call gets its media through the real leg pipelines
+//! (`council-media`), witnessed: a seat in the council conference (`[media] mode = "council"`, the default) or an
+//! echo of the caller (`"echo"`).
 //!
 //! The shape is mini-redis's: a UDP reader task, a TCP accept loop with a task per connection, and one core task
 //! that owns the sans-IO user agent ([`ua::Ua`]), the media sessions and the witness log; they talk over
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use council_media::{EchoSession, EchoSpec, WitnessSpec};
+use council_media::{EchoSpec, Media, Session, WitnessSpec};
 use council_sip::framing::{Frame, StreamDecoder};
 use council_sip::parse_datagram;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -42,6 +43,29 @@ pub struct Args {
     /// Seconds without RTP that end a call. Overrides `[media] rtp-timeout`.
     #[arg(long)]
     rtp_timeout: Option<u64>,
+    /// What answered calls get: a seat in the council, or an echo. Overrides `[media] mode`.
+    #[arg(long, value_enum)]
+    media: Option<config::MediaMode>,
+}
+
+impl Args {
+    /// The configuration file with these flags applied.
+    pub fn config(&self) -> anyhow::Result<ServeConfig> {
+        ServeConfig::load_with(self.config.as_deref(), |c| {
+            if let Some(a) = self.sip {
+                c.sip.listen = a;
+            }
+            if let Some(d) = &self.witness_dir {
+                c.witness.dir = d.clone();
+            }
+            if let Some(t) = self.rtp_timeout {
+                c.media.rtp_timeout = t;
+            }
+            if let Some(m) = self.media {
+                c.media.mode = m;
+            }
+        })
+    }
 }
 
 /// `council call`: place one call with the same machinery, keep it, hang up.
@@ -55,12 +79,18 @@ pub struct CallArgs {
     /// Seconds to keep the call once answered (then BYE); unanswered by then, it is cancelled.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
+    /// Send a tone of this many Hz and record what we hear (with `--record`), instead of echoing the callee.
+    #[arg(long, requires = "record")]
+    tone: Option<u32>,
+    /// Where to record what we hear (WAV, 8 kHz mono), with `--tone`.
+    #[arg(long, requires = "tone")]
+    record: Option<PathBuf>,
     #[command(flatten)]
     serve: Args,
 }
 
 /// The one call `council call` places.
-struct Dial {
+pub struct Dial {
     peer: SocketAddr,
     to: String,
     from: String,
@@ -74,11 +104,18 @@ enum Event {
     TcpOpen(u64, mpsc::UnboundedSender<Vec<u8>>),
     TcpClosed(u64),
     /// A call's media session is up (started on the blocking pool).
-    MediaUp(ua::CallNo, Instant, EchoSession),
+    MediaUp(ua::CallNo, Instant, Session),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    start(args, None)
+    let config = args.config()?;
+    council_media::init().context("initialising GStreamer")?;
+    let witness = config.open_witness()?;
+    let media = Daemon::media(&config, &witness)?;
+    let runtime = runtime()?;
+    runtime.block_on(serve(config, None, media.media.clone(), witness))?;
+    media.stop();
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
@@ -95,35 +132,73 @@ pub fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
         from: args.from,
         seconds: args.seconds,
     };
-    start(args.serve, Some(dial))
-}
-
-fn start(args: Args, dial: Option<Dial>) -> anyhow::Result<ExitCode> {
-    let config = ServeConfig::load_with(args.config.as_deref(), |c| {
-        if let Some(a) = args.sip {
-            c.sip.listen = a;
-        }
-        if let Some(d) = args.witness_dir {
-            c.witness.dir = d;
-        }
-        if let Some(t) = args.rtp_timeout {
-            c.media.rtp_timeout = t;
-        }
-    })?;
+    // Our own media: an echo of the callee, or a tone out and a recording in.
+    let media = match (args.tone, args.record) {
+        (Some(freq), Some(record)) => Media::Tone { freq, record },
+        _ => Media::Echo,
+    };
+    let config = args.serve.config()?;
     council_media::init().context("initialising GStreamer")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
-    let calling = dial.is_some();
-    let answered = runtime.block_on(serve(config, dial))?;
-    // `council call` says whether its call was answered; `council serve` stopped cleanly.
-    Ok(if answered || !calling {
+    let witness = config.open_witness()?;
+    let answered = runtime()?.block_on(serve(config, Some(dial), media, witness))?;
+    // `council call` says whether its call was answered.
+    Ok(if answered {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The runtime of the SIP side.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the runtime")
+}
+
+/// The witness log as [`ServeConfig::open_witness`] opens it: the log, its path, its key's path.
+pub type Witness = (council_witness::WitnessLog, PathBuf, Option<PathBuf>);
+
+/// The media of a daemon's answered calls, as configured, and the council conference behind it (if any), which
+/// ends with the daemon.
+pub struct Daemon {
+    pub media: Media,
+    council: Option<council_media::Conference>,
+}
+
+impl Daemon {
+    pub fn media(config: &ServeConfig, witness: &Witness) -> anyhow::Result<Self> {
+        Ok(match config.media.mode {
+            config::MediaMode::Echo => Self {
+                media: Media::Echo,
+                council: None,
+            },
+            config::MediaMode::Council => {
+                let council = council_media::Conference::start(&council_media::ConferenceSpec {
+                    witness: WitnessSpec {
+                        location: witness.1.clone(),
+                        key: witness.2.clone(),
+                    },
+                    label: "council".into(),
+                    record: None,
+                })
+                .context("starting the council conference")?;
+                Self {
+                    media: Media::Council(council.clone()),
+                    council: Some(council),
+                }
+            }
+        })
+    }
+
+    /// Ends the council conference (every call's media has stopped by now).
+    pub fn stop(self) {
+        if let Some(c) = self.council {
+            c.stop(Duration::from_millis(500));
+        }
+    }
 }
 
 /// The configured digest algorithms, by name.
@@ -155,9 +230,15 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener)> {
     bail!("no port free for both UDP and TCP on {addr}")
 }
 
-/// Serves until a signal (or, with `dial`, until its call is over); returns whether any call was answered.
-async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> {
-    let (log, log_path, key_path) = config.open_witness()?;
+/// Serves until a signal (or, with `dial`, until its call is over), each call's media from `media`; returns
+/// whether any call was answered.
+pub async fn serve(
+    config: ServeConfig,
+    dial: Option<Dial>,
+    media: Media,
+    witness: Witness,
+) -> anyhow::Result<bool> {
+    let (log, log_path, key_path) = witness;
 
     let (udp, tcp) = bind(config.sip.listen).await?;
     let local = udp.local_addr()?;
@@ -169,9 +250,9 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
         ^ (std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos()));
-    let mut media = council_sdp::LocalMedia::new(config.media.ip, 0);
-    media.codecs = config.media.codecs.clone();
-    media.ptime_ms = config.media.ptime;
+    let mut local_media = council_sdp::LocalMedia::new(config.media.ip, 0);
+    local_media.codecs = config.media.codecs.clone();
+    local_media.ptime_ms = config.media.ptime;
     let auth = match config.sip.auth {
         config::AuthMode::None => None,
         config::AuthMode::Digest => {
@@ -197,7 +278,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
         UaConfig {
             contact: local,
             media_ip: config.media.ip,
-            media,
+            media: local_media,
             invite_rate: config.sip.invite_rate,
             invite_burst: config.sip.invite_burst,
             timers: Default::default(),
@@ -223,7 +304,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     tokio::spawn(tcp_acceptor(tcp, tx.clone()));
 
     let mut conns: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
-    let mut sessions: HashMap<ua::CallNo, EchoSession> = HashMap::new();
+    let mut sessions: HashMap<ua::CallNo, Session> = HashMap::new();
     let rtp_timeout = Duration::from_secs(config.media.rtp_timeout);
     let witness = WitnessSpec {
         location: log_path.clone(),
@@ -335,7 +416,8 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                     let spec = echo_spec(&negotiated, remote, port, no);
                     let tx = tx.clone();
                     // Off the core task: a pipeline takes milliseconds to start.
-                    tokio::task::spawn_blocking(move || start_echo(&spec, no, &tx));
+                    let media = media.clone();
+                    tokio::task::spawn_blocking(move || start_media(&media, &spec, no, &tx));
                 }
                 Output::StopMedia(no) => {
                     if let Some(s) = sessions.remove(&no) {
@@ -350,6 +432,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                         .filter(|_| sends)
                         .map(|remote| echo_spec(&negotiated, remote, port, no));
                     let tx = tx.clone();
+                    let media = media.clone();
                     tokio::task::spawn_blocking(move || {
                         // The old session lets go of the port before the new one binds it.
                         if let Some(s) = old {
@@ -357,7 +440,7 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
                         }
                         // Held: no media until the call is resumed.
                         if let Some(spec) = spec {
-                            start_echo(&spec, no, &tx);
+                            start_media(&media, &spec, no, &tx);
                         }
                     });
                 }
@@ -419,26 +502,28 @@ async fn serve(config: ServeConfig, dial: Option<Dial>) -> anyhow::Result<bool> 
     Ok(stats.answered > 0)
 }
 
-/// Starts a call's echo session (on a blocking thread) and reports to the core: `MediaUp` with the session, whose
+/// Starts a call's media session (on a blocking thread) and reports to the core: `MediaUp` with the session, whose
 /// end (RTP timeout, error) comes back as `MediaEnded`, or `MediaFailed`. A panic in GStreamer glue must not leave
 /// the call waiting for an answer forever.
-fn start_echo(spec: &EchoSpec, no: ua::CallNo, tx: &mpsc::UnboundedSender<Event>) {
+fn start_media(media: &Media, spec: &EchoSpec, no: ua::CallNo, tx: &mpsc::UnboundedSender<Event>) {
     let now = Instant::now();
-    let started = std::panic::catch_unwind(|| EchoSession::start(spec)).unwrap_or_else(|_| {
-        Err(council_media::Error::Start(
-            "the media session panicked".into(),
-        ))
-    });
+    let ended = tx.clone();
+    let on_end = move |why| {
+        let _ = ended.send(Event::Ua(Input::MediaEnded(
+            Instant::now(),
+            no,
+            format!("{why:?}"),
+        )));
+    };
+    let started =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| media.start(spec, on_end)))
+            .unwrap_or_else(|_| {
+                Err(council_media::Error::Start(
+                    "the media session panicked".into(),
+                ))
+            });
     match started {
         Ok(session) => {
-            let ended = tx.clone();
-            session.watch(move |why| {
-                let _ = ended.send(Event::Ua(Input::MediaEnded(
-                    Instant::now(),
-                    no,
-                    format!("{why:?}"),
-                )));
-            });
             let _ = tx.send(Event::MediaUp(no, now, session));
         }
         Err(e) => {

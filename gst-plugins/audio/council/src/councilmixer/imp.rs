@@ -1238,7 +1238,10 @@ impl CouncilMixer {
     fn mix_and_push(&self, mut buffer: gst::Buffer) -> Result<gst::FlowSuccess, gst::FlowError> {
         // The inputs up to the end of this buffer are used up: sources waiting for room may go on. (Before
         // `adapt_queue` may raise the pads' queues: the gate knows where the mix is before sources may run ahead.)
-        if let Some(end) = buffer.pts().zip(buffer.duration()).map(|(p, d)| p + d)
+        if let Some(end) = buffer
+            .pts()
+            .zip(buffer.duration())
+            .and_then(|(p, d)| p.checked_add(d))
             && let Ok(segment) = self.obj().src_pad().segment().downcast::<gst::ClockTime>()
             && let Some(position) = segment.to_running_time(end)
         {
@@ -1534,7 +1537,10 @@ impl CouncilMixer {
             return None;
         }
         let pts = buffer.pts()?;
-        let end = pts + buffer.duration().unwrap_or(gst::ClockTime::ZERO);
+        // Timestamps come from upstream: near the end of the range they must not overflow.
+        let end = pts
+            .checked_add(buffer.duration().unwrap_or(gst::ClockTime::ZERO))
+            .unwrap_or(pts);
         let event = pad.sticky_event::<gst::event::Segment>(0)?;
         let segment = event.segment().downcast_ref::<gst::ClockTime>()?;
         let start = segment.to_running_time(pts)?;

@@ -1,0 +1,169 @@
+//! The council, all real: `council run` (gatekeeper + SIP + the council conference in one process), two guardians
+//! (`council guardian`, G.729 over H.323 with Fast Start, admitted through the gatekeeper) and an expert
+//! (`council call --tone`, PCMU over SIP) in one call. Each sends its own tone and records what it hears: each must
+//! hear the other two tones and not its own. The daemon's witness log holds every call bridged and released and
+//! the full mix's digests, and verifies.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use council_e2e::council;
+use council_e2e::sip::{Guard, read_wav, tone_share, witness_count};
+
+/// Starts `council run` on free loopback ports; returns it and its RAS and SIP addresses.
+fn daemon(dir: &Path) -> (Guard, SocketAddr, SocketAddr) {
+    let mut guard = Guard::spawn(
+        Command::new(council())
+            .args([
+                "run",
+                "--sip",
+                "127.0.0.1:0",
+                "--ras",
+                "127.0.0.1:0",
+                "--h225",
+                "127.0.0.1:0",
+                "--witness-dir",
+            ])
+            .arg(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+        "council run",
+    );
+    let stdout = guard.child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let (mut ras, mut sip) = (None, None);
+    while ras.is_none() || sip.is_none() {
+        let line = lines
+            .next()
+            .expect("council run prints its addresses")
+            .unwrap();
+        let addr = |word: &str| -> Option<SocketAddr> {
+            let mut w = line.split_whitespace();
+            w.position(|x| x == word)?;
+            w.next()?.parse().ok()
+        };
+        if line.starts_with("council gatekeeper:") {
+            ras = addr("udp");
+        } else if line.starts_with("council serve:") {
+            sip = addr("udp");
+        }
+    }
+    // Keep reading so the daemon never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (guard, ras.unwrap(), sip.unwrap())
+}
+
+#[test]
+fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let witness = dir.path().join("daemon");
+    let (mut daemon, ras, sip) = daemon(&witness);
+
+    let guardian = |alias: &str, tone: u32| {
+        Command::new("timeout")
+            .arg("60")
+            .arg(council())
+            .args([
+                "guardian",
+                "--gatekeeper",
+                &ras.to_string(),
+                "--alias",
+                alias,
+            ])
+            .args([
+                "--call",
+                "council",
+                "--seconds",
+                "4",
+                "--tone",
+                &tone.to_string(),
+            ])
+            .arg("--record")
+            .arg(dir.path().join(format!("{alias}.wav")))
+            .arg("--witness")
+            .arg(dir.path().join(format!("{alias}.log")))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let expert = Command::new("timeout")
+        .arg("60")
+        .arg(council())
+        .args([
+            "call",
+            &format!("sip:council@{sip}"),
+            "--sip",
+            "127.0.0.1:0",
+        ])
+        .args(["--seconds", "4", "--tone", "1200", "--record"])
+        .arg(dir.path().join("expert.wav"))
+        .arg("--witness-dir")
+        .arg(dir.path().join("expert"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let a = guardian("ada", 500);
+    let b = guardian("bob", 800);
+    for (who, child) in [("ada", a), ("bob", b), ("expert", expert)] {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{who}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let tones = [("ada", 500.0), ("bob", 800.0), ("expert", 1200.0)];
+    for (who, own) in tones {
+        let (audio, rate) = read_wav(&dir.path().join(format!("{who}.wav")));
+        assert_eq!(rate, 8000);
+        assert!(
+            audio.len() >= 16000,
+            "{who} recorded {} samples",
+            audio.len()
+        );
+        // The middle of the call, when all three are in.
+        let middle = &audio[8000..audio.len() - 4000];
+        let mine = tone_share(middle, 8000, own);
+        assert!(mine < 0.02, "{who} hears its own {own} Hz: {mine:.3}");
+        for (other, freq) in tones.iter().filter(|(o, _)| *o != who) {
+            let share = tone_share(middle, 8000, *freq);
+            assert!(
+                share > 0.15,
+                "{who} hears {other} ({freq} Hz) at {share:.3}"
+            );
+        }
+    }
+
+    daemon.signal(libc::SIGTERM);
+    let status = daemon.wait_or_kill(Duration::from_secs(20));
+    assert!(status.success(), "council run: {status:?}");
+    let log = witness.join("witness.log");
+    // Admitted by the gates and bridged into the council: three calls. Released: the expert's BYE, and for each
+    // guardian both its disengage (RAS) and its ReleaseComplete (call signalling).
+    assert_eq!(witness_count(&log, "call-admitted"), 3);
+    assert_eq!(witness_count(&log, "call-bridged"), 3);
+    assert_eq!(witness_count(&log, "call-released"), 5);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("\"label\":\"council/mix\""),
+        "no digest of the full mix"
+    );
+    let verify = Command::new(council())
+        .args(["witness", "verify"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}
