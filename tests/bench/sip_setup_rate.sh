@@ -35,7 +35,7 @@ cat >"$DIR/council.toml" <<CONF
 [sip]
 invite-rate = 0
 CONF
-"$COUNCIL" serve --config "$DIR/council.toml" --sip 127.0.0.1:0 --witness-dir "$DIR/witness" \
+"$COUNCIL" serve --media echo --config "$DIR/council.toml" --sip 127.0.0.1:0 --witness-dir "$DIR/witness" \
     >"$DIR/serve.out" 2>"$DIR/serve.err" &
 SERVE_PID=$!
 for _ in $(seq 100); do

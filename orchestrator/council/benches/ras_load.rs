@@ -56,6 +56,9 @@ impl Gatekeeper {
             .arg(env!("CARGO_BIN_EXE_council"))
             .args([
                 "gatekeeper",
+                // RAS alone is measured: no council conference mixing beside it (as when the numbers were taken).
+                "--media",
+                "echo",
                 "--ras",
                 "127.0.0.1:0",
                 "--h225",

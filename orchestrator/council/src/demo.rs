@@ -1,50 +1,96 @@
-//! `council demo`: the main job. Today: one bridged call, end to end over real RTP on loopback — an expert's SIP
-//! phone sends PCMU (a tone), the SIP→H.323 bridge transcodes it to G.729, and a guardian's H.323 leg receives and
-//! decodes it — each leg the pipeline description in `pipelines/`, each with a `witnesstap`, all three and the
-//! orchestrator's own `call-bridged` entry in one signed witness log, verified at the end. It grows into the live
-//! council demo as the gatekeeper and the SIP user agent land.
+//! `council demo`: the main job — a live council, all real, on loopback and the embedded defaults.
+//!
+//! It starts the daemon (`council run`: gatekeeper, SIP and the council conference in one process, its witness
+//! log signed with the demo's key), then the council meets: two guardians (`council guardian`: H.323 terminals that
+//! register with the gatekeeper, are admitted through its gates and call the council with Fast Start, speaking
+//! G.729) and an outside expert bridged in over SIP (`council call --tone`, speaking PCMU). Each sends its own tone
+//! and records what it hears. Then the daemon stops, and the demo shows who heard whom — everybody must hear
+//! everybody else and never themselves, across G.711 ↔ G.729 — and verifies the witness log. Every program is
+//! this binary, run as a user would run it. Run it again and the log continues.
 
-use std::net::UdpSocket;
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use council_witness::{
-    Options, SignerKey, Verifier, VerifyOptions, WitnessLog, key, kind, verify_file,
-};
-use gst::prelude::*;
-use serde_json::json;
-
-use council_media::pipeline;
+use council_witness::{SignerKey, Verifier, VerifyOptions, key, verify_file};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// How long the call lasts, in seconds.
+    /// How long the council meets, in seconds.
     #[arg(long, default_value_t = 5)]
     seconds: u64,
-    /// Where the witness key, the log and the received audio live (made if missing; an existing log is continued).
+    /// Where the witness key, the daemon's log and the participants' recordings live (made if missing; an
+    /// existing log is continued).
     #[arg(long, default_value = "council-demo")]
     dir: PathBuf,
 }
 
-/// A free UDP port on loopback: bind port 0, read the port, let it go for a pipeline to take.
-fn free_udp_port() -> anyhow::Result<u16> {
-    Ok(UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port())
+/// One member of the demo council.
+struct Member {
+    name: &'static str,
+    /// How it reaches the council.
+    how: &'static str,
+    tone: u32,
 }
 
-/// One leg of the call: what it is called in the output, and its pipeline.
-struct Leg {
-    name: &'static str,
-    pipeline: gst::Pipeline,
+const MEMBERS: [Member; 3] = [
+    Member {
+        name: "ada",
+        how: "guardian, H.323, G.729",
+        tone: 500,
+    },
+    Member {
+        name: "bob",
+        how: "guardian, H.323, G.729",
+        tone: 800,
+    },
+    Member {
+        name: "expert",
+        how: "expert, SIP, PCMU",
+        tone: 1200,
+    },
+];
+
+/// A heard tone must hold at least this share of what a member recorded, its own at most the second.
+const HEARD: f64 = 0.15;
+const NOT_HEARD: f64 = 0.02;
+
+/// The daemon, stopped (SIGTERM, then killed if need be) when dropped.
+struct Daemon(Child);
+
+impl Daemon {
+    /// Asks it to stop (SIGTERM: it ends its calls and closes the log) and waits at most `limit`.
+    fn stop(&mut self, limit: Duration) -> anyhow::Result<bool> {
+        // SAFETY: a signal to our own child, whose pid we hold.
+        unsafe {
+            libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let end = Instant::now() + limit;
+        while Instant::now() < end {
+            if let Some(status) = self.0.try_wait()? {
+                return Ok(status.success());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        Ok(false)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    gst::init().context("initialising GStreamer")?;
-    gstwitness::plugin_register_static().context("registering the witness plugin")?;
-    gsth323::plugin_register_static().context("registering the h323 plugin")?;
-    gstg729::plugin_register_static().context("registering the g729 plugin")?;
-
     std::fs::create_dir_all(&args.dir)
         .with_context(|| format!("creating {}", args.dir.display()))?;
     let key_path = args.dir.join(key::PRIVATE_KEY_FILE);
@@ -54,128 +100,140 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         key.write_pair(&args.dir)?;
         println!("made a witness key: {}", key.verifier());
     }
-    let key = SignerKey::read(&key_path)?;
     let log_path = args.dir.join("witness.log");
-    let wav_path = args.dir.join("guardian-received.wav");
+    let heard_dir = args.dir.join("participants");
+    std::fs::create_dir_all(&heard_dir)?;
+    let me = std::env::current_exe().context("finding the council binary")?;
 
-    // The orchestrator's own handle: the taps in the pipelines join this same writer.
-    let log = WitnessLog::open(
-        &log_path,
-        Options {
-            key: Some(key.clone()),
-            ..Options::default()
-        },
-    )?;
-    let (pcmu_port, g729_port) = (free_udp_port()?, free_udp_port()?);
-    let call = format!("demo-{}", std::process::id());
-    log.append(
-        kind::CALL_BRIDGED,
-        fields(json!({
-            "call": call,
-            "from": "sip:expert (PCMU/8000)",
-            "to": "h323:guardian (G.729/8000)",
-            "sip_rtp": format!("127.0.0.1:{pcmu_port}"),
-            "h323_rtp": format!("127.0.0.1:{g729_port}"),
-        })),
-    )?;
-
-    let location = log_path.display().to_string();
-    let key_file = key_path.display().to_string();
-    let tap = |label: &str| {
-        vec![
-            ("tap", "location", location.clone()),
-            ("tap", "key", key_file.clone()),
-            ("tap", "label", format!("{call}/{label}")),
-        ]
-    };
-    let with = |mut a: Vec<(&'static str, &'static str, String)>,
-                b: &[(&'static str, &'static str, String)]| {
-        a.extend_from_slice(b);
-        a
-    };
-    // Receivers first, so that nothing is sent to a port nobody listens on.
-    let legs = [
-        Leg {
-            name: "guardian (H.323 G.729 in)",
-            pipeline: pipeline::launch(
-                pipeline::H323_G729_IN,
-                &with(
-                    tap("guardian-rx"),
-                    &[
-                        ("rtp-in", "port", g729_port.to_string()),
-                        ("audio-out", "location", wav_path.display().to_string()),
-                    ],
-                ),
-            )?,
-        },
-        Leg {
-            name: "bridge (SIP PCMU → H.323 G.729)",
-            pipeline: pipeline::launch(
-                pipeline::BRIDGE_SIP_TO_H323,
-                &with(
-                    tap("bridge"),
-                    &[
-                        ("rtp-in", "port", pcmu_port.to_string()),
-                        ("rtp-out", "port", g729_port.to_string()),
-                    ],
-                ),
-            )?,
-        },
-        Leg {
-            name: "expert (SIP PCMU out)",
-            pipeline: pipeline::launch(
-                pipeline::SIP_PCMU_OUT,
-                &with(
-                    tap("expert-tx"),
-                    &[("rtp-out", "port", pcmu_port.to_string())],
-                ),
-            )?,
-        },
-    ];
+    // The daemon, on free loopback ports; it says where it listens.
+    let mut daemon = Daemon(
+        Command::new(&me)
+            .args(["run", "--sip", "127.0.0.1:0", "--ras", "127.0.0.1:0"])
+            .args(["--h225", "127.0.0.1:0", "--witness-dir"])
+            .arg(&args.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .context("starting council run")?,
+    );
+    let (ras, sip) = addresses(&mut daemon.0)?;
     println!(
-        "call {call}: expert → PCMU 127.0.0.1:{pcmu_port} → bridge → G.729 127.0.0.1:{g729_port} → guardian, {} s, \
-         witnessed in {}",
-        args.seconds,
+        "council run: gatekeeper RAS {ras}, SIP {sip}; the council's witness log is {}",
         log_path.display()
     );
-    let outcome = play(&legs, Duration::from_secs(args.seconds));
-    for leg in &legs {
-        leg.pipeline
-            .set_state(gst::State::Null)
-            .context("stopping a pipeline")?;
-    }
-    drop(legs);
-    outcome?;
-    drop(log); // the last handle: writes the shutdown checkpoint
 
-    let opts = VerifyOptions {
-        key: Some(Verifier::read(&pub_path)?),
-        checkpoints: vec![],
-    };
-    let report = verify_file(&log_path, &opts)?;
-    let text = std::fs::read_to_string(&log_path)?;
-    let digests = |label: &str| {
-        text.lines()
-            .filter(|l| {
-                l.contains("\"kind\":\"media-digest\"")
-                    && l.contains(&format!("\"label\":\"{call}/{label}\""))
-            })
-            .count()
-    };
-    println!("witness log verified: {report}");
-    let counts = ["expert-tx", "bridge", "guardian-rx"].map(|l| (l, digests(l)));
+    // The council meets.
+    let mut running = Vec::new();
+    for m in &MEMBERS {
+        let record = heard_dir.join(format!("{}.wav", m.name));
+        let mut cmd = Command::new(&me);
+        if m.name == "expert" {
+            cmd.args([
+                "call",
+                &format!("sip:council@{sip}"),
+                "--sip",
+                "127.0.0.1:0",
+            ])
+            .arg("--witness-dir")
+            .arg(heard_dir.join("expert"));
+        } else {
+            cmd.args([
+                "guardian",
+                "--gatekeeper",
+                &ras.to_string(),
+                "--alias",
+                m.name,
+            ])
+            .args(["--call", "council", "--witness"])
+            .arg(heard_dir.join(format!("{}.log", m.name)));
+        }
+        cmd.args(["--seconds", &args.seconds.to_string()])
+            .args(["--tone", &m.tone.to_string(), "--record"])
+            .arg(&record)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        println!("{} ({}) joins, sending {} Hz", m.name, m.how, m.tone);
+        running.push((m, record, cmd.spawn().with_context(|| m.name)?));
+    }
+    let mut failed = Vec::new();
+    let mut records = Vec::new();
+    for (m, record, child) in running {
+        let out = child.wait_with_output()?;
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            println!("  {}: {line}", m.name);
+        }
+        if !out.status.success() {
+            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+            failed.push(m.name);
+        }
+        records.push((m, record));
+    }
+    let stopped = daemon.stop(Duration::from_secs(20))?;
+    if !failed.is_empty() {
+        bail!("{} could not take part", failed.join(", "));
+    }
+    if !stopped {
+        bail!("council run did not stop cleanly");
+    }
+
+    // Who heard whom.
+    println!();
     println!(
-        "this call: {}",
-        counts
+        "share of what each heard, by tone ({}):",
+        MEMBERS
             .iter()
-            .map(|(l, n)| format!("{n} digests from {l}"))
+            .map(|m| format!("{} {} Hz", m.name, m.tone))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let (seconds, share) = tone_received(&wav_path)?;
+    let mut ok = true;
+    for (m, record) in &records {
+        let audio = wav_samples(record)?;
+        // The middle of the meeting, when everybody is in.
+        let middle = audio
+            .get(8000..audio.len().saturating_sub(4000))
+            .unwrap_or_default();
+        let mut row = Vec::new();
+        for other in &MEMBERS {
+            let share = tone_share(middle, f64::from(other.tone));
+            let good = if other.name == m.name {
+                share <= NOT_HEARD
+            } else {
+                share >= HEARD
+            };
+            ok &= good;
+            row.push(format!(
+                "{} {:5.1} %{}",
+                other.name,
+                share * 100.0,
+                if good { "" } else { " (!)" }
+            ));
+        }
+        println!(
+            "  {:6} heard {:4.1} s: {}",
+            m.name,
+            audio.len() as f64 / 8000.0,
+            row.join(", ")
+        );
+    }
+
+    let report = verify_file(
+        &log_path,
+        &VerifyOptions {
+            key: Some(Verifier::read(&pub_path)?),
+            checkpoints: vec![],
+        },
+    )?;
+    println!("witness log verified: {report}");
+    let text = std::fs::read_to_string(&log_path)?;
+    let count = |needle: &str| text.matches(needle).count();
     println!(
-        "the guardian heard {seconds:.1} s; the expert's 440 Hz tone holds {:.1} % of it",
-        share * 100.0
+        "it holds {} calls admitted, {} bridged into the council, {} releases, {} digests of the full mix",
+        count("\"kind\":\"call-admitted\""),
+        count("\"kind\":\"call-bridged\""),
+        count("\"kind\":\"call-released\""),
+        count("\"label\":\"council/mix\""),
     );
     println!("read it:   council witness show {}", log_path.display());
     println!(
@@ -183,124 +241,89 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         log_path.display(),
         pub_path.display()
     );
-    if counts.iter().any(|(_, n)| *n == 0) {
-        bail!("a leg of the call witnessed no media");
+    if !ok {
+        bail!("not everybody heard everybody else (or somebody heard themselves): see (!) above");
     }
-    if share < 0.5 {
-        bail!("the tone did not arrive intact at the guardian");
-    }
+    println!("the council met: everybody heard everybody else, nobody heard themselves");
     Ok(ExitCode::SUCCESS)
 }
 
-fn fields(v: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-    match v {
-        serde_json::Value::Object(m) => m,
-        _ => unreachable!("an object literal"),
+/// Reads the daemon's two ready lines (`council gatekeeper: ras udp A …` and `council serve: sip udp B …`); keeps
+/// draining its output afterwards.
+fn addresses(daemon: &mut Child) -> anyhow::Result<(SocketAddr, SocketAddr)> {
+    let stdout = daemon.stdout.take().context("the daemon's output")?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let after = |line: &str, word: &str| -> Option<SocketAddr> {
+        let mut words = line.split_whitespace();
+        words.position(|w| w == word)?;
+        words.next()?.parse().ok()
+    };
+    let (mut ras, mut sip) = (None, None);
+    let end = Instant::now() + Duration::from_secs(30);
+    while ras.is_none() || sip.is_none() {
+        let line = rx
+            .recv_timeout(end.saturating_duration_since(Instant::now()))
+            .context("council run did not start")?;
+        if line.starts_with("council gatekeeper:") {
+            ras = after(&line, "udp");
+        } else if line.starts_with("council serve:") {
+            sip = after(&line, "udp");
+        }
     }
+    Ok((ras.unwrap(), sip.unwrap()))
 }
 
-/// Seconds of audio in the received WAV and the share of its energy at 440 Hz (Goertzel).
-fn tone_received(path: &std::path::Path) -> anyhow::Result<(f64, f64)> {
-    let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let pcm: Vec<f64> = data
-        .get(44..)
+/// The 16-bit mono samples of a WAV file that `wavenc` wrote (the samples follow the `data` chunk header).
+fn wav_samples(path: &Path) -> anyhow::Result<Vec<i16>> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let data = bytes
+        .windows(4)
+        .position(|w| w == b"data")
+        .with_context(|| format!("{}: not a WAV file", path.display()))?;
+    Ok(bytes
+        .get(data + 8..)
         .unwrap_or_default()
         .chunks_exact(2)
-        .map(|b| f64::from(i16::from_le_bytes([b[0], b[1]])))
-        .collect();
-    if pcm.len() < 1600 {
-        return Ok((pcm.len() as f64 / 8000.0, 0.0));
-    }
-    let steady = &pcm[800..];
-    let coeff = 2.0 * (2.0 * std::f64::consts::PI * 440.0 / 8000.0).cos();
-    let (mut s1, mut s2) = (0.0, 0.0);
-    for &v in steady {
-        let s0 = v + coeff * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-    }
-    let power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-    let total: f64 = steady.iter().map(|v| v * v).sum();
-    Ok((
-        pcm.len() as f64 / 8000.0,
-        2.0 * power / (steady.len() as f64 * total),
-    ))
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect())
 }
 
-/// Plays every leg until `duration` has passed, then ends the call with EOS — the sender first, then the others —
-/// so that every tap writes its last digest and the guardian's WAV is finished.
-fn play(legs: &[Leg], duration: Duration) -> anyhow::Result<()> {
-    let buses = legs
-        .iter()
-        .map(|l| l.pipeline.bus().context("a pipeline has no bus"))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    for leg in legs {
-        leg.pipeline
-            .set_state(gst::State::Playing)
-            .with_context(|| format!("starting the {}", leg.name))?;
+/// The share of the energy of 8 kHz `samples` at `freq` (Goertzel), 0 for silence.
+fn tone_share(samples: &[i16], freq: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * freq / 8000.0;
+    let c = 2.0 * w.cos();
+    let (mut s1, mut s2, mut total) = (0.0f64, 0.0f64, 0.0f64);
+    for &x in samples {
+        let x = f64::from(x);
+        let s0 = x + c * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+        total += x * x;
     }
-    let started = Instant::now();
-    let mut eos = vec![false; legs.len()];
-    let mut stage = 0;
-    while !eos.iter().all(|e| *e) {
-        let elapsed = started.elapsed();
-        // Stage 1: the expert hangs up. Stage 2, a moment later: the bridge and the guardian end too.
-        let due = [duration, duration + Duration::from_millis(500)];
-        if stage < 2 && elapsed >= due[stage] {
-            let targets: Vec<&Leg> = if stage == 0 {
-                vec![&legs[2]]
-            } else {
-                legs[..2].iter().collect()
-            };
-            for leg in targets {
-                // From another thread: a stuck pipeline can block send_event, and this loop must keep its deadline.
-                leg.pipeline.call_async(|p| {
-                    p.send_event(gst::event::Eos::new());
-                });
-            }
-            stage += 1;
-        }
-        if elapsed >= duration + Duration::from_secs(10) {
-            bail!("the call did not finish within 10 s of hanging up");
-        }
-        for (i, bus) in buses.iter().enumerate() {
-            while let Some(msg) = bus.timed_pop(gst::ClockTime::from_mseconds(10)) {
-                match msg.view() {
-                    gst::MessageView::Eos(_) => eos[i] = true,
-                    gst::MessageView::Error(e) => bail!(
-                        "{}: {}: {} ({})",
-                        legs[i].name,
-                        e.src().map(|s| s.path_string()).unwrap_or_default(),
-                        e.error(),
-                        e.debug().unwrap_or_default()
-                    ),
-                    gst::MessageView::Warning(w) => eprintln!(
-                        "warning: {}: {}: {}",
-                        legs[i].name,
-                        w.src().map(|s| s.path_string()).unwrap_or_default(),
-                        w.error()
-                    ),
-                    gst::MessageView::Element(e) => {
-                        if let Some(s) = e.structure().filter(|s| s.name() == "witness-digest") {
-                            let get = |f: &str| s.get::<u64>(f).unwrap_or_default();
-                            println!(
-                                "  #{:<5} {:<24} interval {:>3}: {:>4} buffers {:>6} bytes sha256 {}",
-                                get("seq"),
-                                s.get::<String>("label").unwrap_or_default(),
-                                get("interval"),
-                                get("buffers"),
-                                get("bytes"),
-                                s.get::<String>("sha256")
-                                    .unwrap_or_default()
-                                    .get(..16)
-                                    .unwrap_or_default(),
-                            );
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
+    if total == 0.0 {
+        return 0.0;
     }
-    Ok(())
+    2.0 * (s1 * s1 + s2 * s2 - c * s1 * s2) / (samples.len() as f64 * total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pure_tone_holds_its_energy_and_no_other() {
+        let tone: Vec<i16> = (0..8000)
+            .map(|i| {
+                (8000.0 * (2.0 * std::f64::consts::PI * 500.0 * f64::from(i) / 8000.0).sin()) as i16
+            })
+            .collect();
+        assert!(tone_share(&tone, 500.0) > 0.99);
+        assert!(tone_share(&tone, 800.0) < 0.001);
+        assert_eq!(tone_share(&[0; 100], 500.0), 0.0);
+    }
 }

@@ -104,9 +104,13 @@ pub fn serve(
         rtp_timeout: Duration::from_secs(config.media.rtp_timeout),
         media,
     };
-    std::thread::Builder::new()
-        .name("h225".into())
-        .spawn(move || crate::h225::serve(h225, signalling))?;
+    let h225_stop = Arc::new(AtomicBool::new(false));
+    let h225_thread = {
+        let stop = h225_stop.clone();
+        std::thread::Builder::new()
+            .name("h225".into())
+            .spawn(move || crate::h225::serve(h225, signalling, &stop))?
+    };
     let mut gk_config = config.gatekeeper.clone();
     gk_config.h225 = h225_addr;
     let mut gk = Gatekeeper::new(gk_config, config.gates.clone(), ras, h225_addr, &prefix)?;
@@ -169,6 +173,12 @@ pub fn serve(
         }
     }
     // What is still registered and admitted ends with the gatekeeper, in the log too.
+    // Call signalling stops taking calls (and lets go of its handle on the log).
+    h225_stop.store(true, Ordering::Release);
+    crate::h225::wake(h225_addr);
+    if h225_thread.join().is_err() {
+        tracing::error!("the call-signalling thread panicked");
+    }
     gk.shutdown();
     while let Some(out) = gk.poll_output() {
         if let Output::Witness { kind, fields } = out

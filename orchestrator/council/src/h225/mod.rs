@@ -32,9 +32,13 @@ pub struct Signalling {
     pub media: Media,
 }
 
-/// Accepts call-signalling connections on `listener` for ever, each on its own thread.
-pub fn serve(listener: TcpListener, s: Signalling) {
+/// Accepts call-signalling connections on `listener`, each on its own thread, until `stop` is set (and a
+/// connection wakes it: see [`wake`]).
+pub fn serve(listener: TcpListener, s: Signalling, stop: &std::sync::atomic::AtomicBool) {
     for stream in listener.incoming() {
+        if stop.load(std::sync::atomic::Ordering::Acquire) {
+            return;
+        }
         match stream {
             Ok(stream) => {
                 let s = s.clone();
@@ -53,6 +57,11 @@ pub fn serve(listener: TcpListener, s: Signalling) {
             }
         }
     }
+}
+
+/// Wakes [`serve`] listening on `addr` (after its `stop` was set) so that it returns and lets go of the log.
+pub fn wake(addr: SocketAddr) {
+    let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
 }
 
 /// One call-signalling message on the wire: Q.931 `kind` for call `reference` carrying the H.225.0 PDU `uu` in its
