@@ -256,7 +256,11 @@ impl Conference {
         for number in numbers {
             self.inner.remove(number);
         }
-        if self.inner.mixer.send_event(gst::event::Eos::new()) {
+        // EOS after the mix (the mixer has no sink pad left to send it through): its tap writes its last digest, a
+        // recording is finished.
+        if let Some(src) = self.inner.mixer.static_pad("src")
+            && src.push_event(gst::event::Eos::new())
+        {
             let _ = self.inner.bus.timed_pop_filtered(
                 gst::ClockTime::from_nseconds(drain.as_nanos() as u64),
                 &[gst::MessageType::Eos],

@@ -311,7 +311,14 @@ fn tone_terminals_meet_in_the_council() {
     use council_media::Media;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("w.log");
-    let council = Media::Council(start(&log));
+    let mix = dir.path().join("mix.wav");
+    let conference = Conference::start(&ConferenceSpec {
+        witness: witness(&log),
+        label: "council".into(),
+        record: Some(mix.clone()),
+    })
+    .unwrap();
+    let council = Media::Council(conference.clone());
     let mut sessions = Vec::new();
     let mut records = Vec::new();
     for (i, (codec, pt, freq)) in [(Codec::Pcmu, 0u8, 600u32), (Codec::G729, 18, 1000)]
@@ -351,6 +358,30 @@ fn tone_terminals_meet_in_the_council() {
         terminal.stop(Duration::from_secs(1));
         leg.stop(Duration::from_secs(1));
     }
+    // The full mix, recorded: both tones; the WAV is finished when the conference stops.
+    conference.stop(Duration::from_secs(1));
+    let full = wav_samples(&mix);
+    let bytes = std::fs::read(&mix).unwrap();
+    let data = bytes.windows(4).position(|w| w == b"data").unwrap();
+    let size = u32::from_le_bytes(bytes[data + 4..data + 8].try_into().unwrap()) as usize;
+    assert_eq!(
+        size,
+        full.len() * 2,
+        "the WAV's header was written at the end"
+    );
+    assert!(
+        full.len() >= 8000,
+        "the mix recorded {} samples",
+        full.len()
+    );
+    // (Two tones at the legs' default volume sum past full scale and clip: the shares are lower than on a leg.)
+    for (_, freq) in &records {
+        let share = share_at(&full[4000..], f64::from(*freq));
+        assert!(share > 0.05, "the mix holds {freq} Hz at {share:.3}");
+    }
+    let elsewhere = share_at(&full[4000..], 1400.0);
+    assert!(elsewhere < 0.02, "the mix holds 1400 Hz at {elsewhere:.3}");
+    assert!(digests(&log, "council/mix") >= 1);
     for (i, (record, freq)) in records.iter().enumerate() {
         let audio = wav_samples(record);
         assert!(audio.len() >= 8000, "t{i} recorded {} samples", audio.len());

@@ -265,6 +265,8 @@ pub struct CouncilMixerPad {
     /// Serialized events and queries queued on this pad that the base class has not handled yet: while there are
     /// any, the mixing thread goes back to the base class between output buffers.
     pending: std::sync::atomic::AtomicUsize,
+    /// The pad is being released: its source must not wait in the [`FeedGate`] (the release waits for it).
+    released: std::sync::atomic::AtomicBool,
 }
 
 impl Default for CouncilMixerPad {
@@ -275,6 +277,7 @@ impl Default for CouncilMixerPad {
             parent_chain: Default::default(),
             awaited_until: AtomicU64::new(AWAIT_NONE),
             pending: Default::default(),
+            released: Default::default(),
         }
     }
 }
@@ -1554,6 +1557,7 @@ impl CouncilMixer {
         // A source far ahead whose pad the mixer has run out of (a gap in its stream) goes on at once.
         let why = self.feed.wait(feed_key(pad), running_time, || {
             pad.imp().awaited_until.load(Ordering::Acquire) != AWAIT_NONE
+                || pad.imp().released.load(Ordering::Acquire)
                 || pad.pad_flags().contains(gst::PadFlags::FLUSHING)
         });
         if why != FeedWait::NotAhead {
@@ -2232,6 +2236,8 @@ impl ElementImpl for CouncilMixer {
         };
         gst::info!(CAT, imp = self, "Participant {} leaves", number);
         self.interrupt();
+        // Its source may wait in the gate, inside the chain function: the release (deactivation) waits for it.
+        p.sink.imp().released.store(true, Ordering::Release);
         self.feed.wake_all();
         let mut p = p;
         self.end_leg(number, &mut p);
