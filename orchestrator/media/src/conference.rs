@@ -98,6 +98,8 @@ impl Conference {
             .property("force-live", true)
             .property("latency", MIXER_LATENCY)
             .property("level-interval", 0u64)
+            // Several voices at once must not clip (each participant's own level is theirs to choose).
+            .property("limiter", true)
             .build()
             .map_err(|e| Error::Gst(e.to_string()))?;
         pipeline

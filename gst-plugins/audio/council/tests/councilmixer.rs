@@ -257,6 +257,25 @@ fn saturates() {
     assert_all(&run, "src_0", 0, n);
 }
 
+/// With `limiter`, what would clip is brought down to `limiter-threshold` (−6 dBFS: 16422) on every output that
+/// exceeds it, and what stays below it is untouched.
+#[test]
+fn the_limiter_keeps_the_mix_under_its_threshold() {
+    let n = 480;
+    let run = run_appsrc(&[constant(30000, n), constant(30000, n)], |m| {
+        m.set_property("limiter", true);
+        m.set_property("limiter-threshold", -6.0f64);
+    });
+    assert_all(&run, "src", 16422, n);
+    assert_all(&run, "src_0", 16422, n);
+    let run = run_appsrc(&[constant(3000, n), constant(4000, n)], |m| {
+        m.set_property("limiter", true);
+    });
+    assert_all(&run, "src", 7000, n);
+    assert_all(&run, "src_0", 4000, n);
+    assert_all(&run, "src_1", 3000, n);
+}
+
 #[test]
 fn gain_mute_deaf() {
     let n = 800;

@@ -26,7 +26,7 @@
 //! ## Properties
 //!
 //! Element: `level-interval` (ns, default 200 ms, 0 = no level messages), `speaker-threshold` (dBov, default
-//! −40), `output-mode` (`auto` (default), `threads` or `direct`, see below; `output-threads` is a boolean shorthand:
+//! −40), `limiter` (default off) and `limiter-threshold` (dBFS, default −1; see `mix.rs`), `output-mode` (`auto` (default), `threads` or `direct`, see below; `output-threads` is a boolean shorthand:
 //! true = `threads`, false = `direct`), and those inherited from `GstAudioAggregator` and `GstAggregator`:
 //! `latency` (raised to 1 s while the mixer runs not live, see below), `output-buffer-duration`, `force-live`,
 //! `start-time-selection`, `ignore-inactive-pads` (leave it off: see `constructed`), ...
@@ -146,6 +146,8 @@ static CAT: LazyLock<gst::DebugCategory> = LazyLock::new(|| {
 
 const PROP_LEVEL_INTERVAL: &str = "level-interval";
 const PROP_SPEAKER_THRESHOLD: &str = "speaker-threshold";
+const PROP_LIMITER: &str = "limiter";
+const PROP_LIMITER_THRESHOLD: &str = "limiter-threshold";
 const PROP_OUTPUT_THREADS: &str = "output-threads";
 const PROP_OUTPUT_MODE: &str = "output-mode";
 const PROP_GAIN: &str = "gain";
@@ -154,6 +156,9 @@ const PROP_DEAF: &str = "deaf";
 
 const DEFAULT_LEVEL_INTERVAL: u64 = 200_000_000;
 const DEFAULT_SPEAKER_THRESHOLD: f64 = -40.0;
+const DEFAULT_LIMITER_THRESHOLD: f64 = -1.0;
+/// The limiter's release time constant.
+const LIMITER_RELEASE_S: f64 = 0.05;
 const DEFAULT_GAIN: f64 = 1.0;
 const DEFAULT_OUTPUT_MODE: OutputMode = OutputMode::Auto;
 
@@ -442,6 +447,8 @@ struct Settings {
     level_interval: u64,
     speaker_threshold: f64,
     output_mode: OutputMode,
+    limiter: bool,
+    limiter_threshold: f64,
 }
 
 impl Default for Settings {
@@ -450,6 +457,8 @@ impl Default for Settings {
             level_interval: DEFAULT_LEVEL_INTERVAL,
             speaker_threshold: DEFAULT_SPEAKER_THRESHOLD,
             output_mode: DEFAULT_OUTPUT_MODE,
+            limiter: false,
+            limiter_threshold: DEFAULT_LIMITER_THRESHOLD,
         }
     }
 }
@@ -1302,6 +1311,18 @@ impl CouncilMixer {
         scratch.total.clear();
         scratch.total.resize(frames, 0);
         scratch.each.resize_with(n, Vec::new);
+        let limit = {
+            let settings = self.settings.lock().unwrap();
+            settings.limiter.then(|| {
+                let rate = self.rate.load(Ordering::Relaxed).max(1);
+                mix::LimiterParams::new(
+                    settings.limiter_threshold,
+                    LIMITER_RELEASE_S,
+                    u32::try_from(rate).unwrap_or(u32::MAX),
+                )
+            })
+        };
+        scratch.mixer.set_limiter(limit);
         scratch.mixer.mix(
             &inputs,
             &scratch.gains,
@@ -2024,6 +2045,24 @@ impl ObjectImpl for CouncilMixer {
                     .default_value(DEFAULT_SPEAKER_THRESHOLD)
                     .mutable_playing()
                     .build(),
+                glib::ParamSpecBoolean::builder(PROP_LIMITER)
+                    .nick("Limiter")
+                    .blurb(
+                        "Limit every output (the full mix and each src_%u) to limiter-threshold with a peak \
+                         limiter (50 ms release) instead of letting summed voices clip; below the threshold the \
+                         mix is unchanged, bit-exact",
+                    )
+                    .default_value(false)
+                    .mutable_playing()
+                    .build(),
+                glib::ParamSpecDouble::builder(PROP_LIMITER_THRESHOLD)
+                    .nick("Limiter threshold")
+                    .blurb("Largest output level with the limiter on, in dBFS")
+                    .minimum(-40.0)
+                    .maximum(0.0)
+                    .default_value(DEFAULT_LIMITER_THRESHOLD)
+                    .mutable_playing()
+                    .build(),
                 glib::ParamSpecEnum::builder_with_default(PROP_OUTPUT_MODE, DEFAULT_OUTPUT_MODE)
                     .nick("Output mode")
                     .blurb(
@@ -2057,6 +2096,10 @@ impl ObjectImpl for CouncilMixer {
             PROP_SPEAKER_THRESHOLD => {
                 settings.speaker_threshold = value.get().expect("type checked upstream")
             }
+            PROP_LIMITER => settings.limiter = value.get().expect("type checked upstream"),
+            PROP_LIMITER_THRESHOLD => {
+                settings.limiter_threshold = value.get().expect("type checked upstream")
+            }
             PROP_OUTPUT_MODE | PROP_OUTPUT_THREADS => {
                 // Read when the src_N pads activate and on every buffer: it must not change mid-run (GStreamer
                 // does not enforce `mutable_ready`).
@@ -2087,6 +2130,8 @@ impl ObjectImpl for CouncilMixer {
         match pspec.name() {
             PROP_LEVEL_INTERVAL => settings.level_interval.to_value(),
             PROP_SPEAKER_THRESHOLD => settings.speaker_threshold.to_value(),
+            PROP_LIMITER => settings.limiter.to_value(),
+            PROP_LIMITER_THRESHOLD => settings.limiter_threshold.to_value(),
             PROP_OUTPUT_MODE => settings.output_mode.to_value(),
             PROP_OUTPUT_THREADS => (settings.output_mode != OutputMode::Direct).to_value(),
             name => unimplemented!("property {name}"),

@@ -17,6 +17,14 @@
 //!
 //! Headroom: 32768 · 10 (maximum gain) · 6553 participants fits in an `i32`, far beyond any council.
 //!
+//! ## Limiter
+//!
+//! Summed voices clip. With a [`LimiterParams`] set, each output (the full mix and every mix-minus) goes through
+//! its own peak limiter instead of plain saturation: an envelope that jumps to any larger sample magnitude and
+//! decays exponentially (the release), and a gain of `threshold / envelope` while the envelope is above the
+//! threshold, 1 otherwise. No output sample then exceeds the threshold (the envelope is never below the current
+//! sample), and while the envelope stays at or below the threshold the output is the saturated sum, bit-exact.
+//!
 //! ## Levels
 //!
 //! [`Levels`] accumulates RMS and peak of a stretch of samples and reports them in dBov, where 0 dBov is the RMS
@@ -56,15 +64,66 @@ fn contribution(sample: i16, g: i32) -> i32 {
     (i32::from(sample) * g + (1 << (GAIN_SHIFT - 1))) >> GAIN_SHIFT
 }
 
+/// The limiter's settings (see the module doc).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LimiterParams {
+    /// Largest output magnitude.
+    pub threshold: f32,
+    /// The envelope's decay per sample (`exp(−1 / (release time · rate))`).
+    pub release: f32,
+}
+
+impl LimiterParams {
+    /// A limiter at `threshold_dbfs` (≤ 0; 0 dBFS = 32767) releasing with time constant `release_s` at `rate` Hz.
+    pub fn new(threshold_dbfs: f64, release_s: f64, rate: u32) -> Self {
+        let threshold = (32767.0 * 10f64.powf(threshold_dbfs.min(0.0) / 20.0)).max(1.0);
+        let release = (-1.0 / (release_s.max(1e-4) * f64::from(rate.max(1)))).exp();
+        Self {
+            threshold: threshold as f32,
+            release: release as f32,
+        }
+    }
+}
+
+/// One output's limiter state: its envelope.
+#[derive(Debug, Default, Clone, Copy)]
+struct Limiter {
+    envelope: f32,
+}
+
+impl Limiter {
+    #[inline]
+    fn apply(&mut self, x: i32, p: &LimiterParams) -> i16 {
+        let magnitude = x.unsigned_abs() as f32;
+        self.envelope = magnitude.max(self.envelope * p.release);
+        if self.envelope <= p.threshold {
+            saturate(x)
+        } else {
+            saturate((x as f32 * (p.threshold / self.envelope)).round() as i32)
+        }
+    }
+}
+
 /// Mix-minus with a reusable accumulator (no allocation once warmed up).
 #[derive(Debug, Default)]
 pub struct MixMinus {
     acc: Vec<i32>,
+    limit: Option<LimiterParams>,
+    /// One limiter per output: the full mix first, then each participant's, by position.
+    limiters: Vec<Limiter>,
 }
 
 impl MixMinus {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Limits every output (`Some`) or only saturates it (`None`, the default).
+    pub fn set_limiter(&mut self, limit: Option<LimiterParams>) {
+        if limit.is_none() {
+            self.limiters.clear();
+        }
+        self.limit = limit;
     }
 
     /// Mixes `inputs` (one per participant; `None` = absent, i.e. silence) with fixed-point `gains` (see
@@ -103,6 +162,10 @@ impl MixMinus {
             }
         }
 
+        if let Some(p) = self.limit {
+            return self.mix_limited(inputs, gains, out_total, out_each, &p);
+        }
+
         for (o, &a) in out_total.iter_mut().zip(&self.acc) {
             *o = saturate(a);
         }
@@ -120,6 +183,43 @@ impl MixMinus {
                 }
                 // Contributed nothing: hears everything.
                 _ => out.extend_from_slice(out_total),
+            }
+        }
+    }
+
+    /// The outputs of [`MixMinus::mix`] through a limiter each (the accumulator is summed).
+    fn mix_limited(
+        &mut self,
+        inputs: &[Option<&[i16]>],
+        gains: &[i32],
+        out_total: &mut [i16],
+        out_each: &mut [Vec<i16>],
+        p: &LimiterParams,
+    ) {
+        // A participant joining or leaving shifts the positions: the envelopes start again (they are transient).
+        if self.limiters.len() != inputs.len() + 1 {
+            self.limiters.clear();
+            self.limiters.resize(inputs.len() + 1, Limiter::default());
+        }
+        let (total_limiter, each_limiters) = self.limiters.split_first_mut().expect("never empty");
+        for (o, &a) in out_total.iter_mut().zip(&self.acc) {
+            *o = total_limiter.apply(a, p);
+        }
+        for (((input, &g), out), limiter) in inputs
+            .iter()
+            .zip(gains)
+            .zip(out_each.iter_mut())
+            .zip(each_limiters.iter_mut())
+        {
+            out.clear();
+            match input {
+                Some(input) if g != 0 => out.extend(
+                    self.acc
+                        .iter()
+                        .zip(input.iter())
+                        .map(|(&a, &s)| limiter.apply(a - contribution(s, g), p)),
+                ),
+                _ => out.extend(self.acc.iter().map(|&a| limiter.apply(a, p))),
             }
         }
     }
@@ -213,6 +313,92 @@ pub fn active_speaker(rms_dbov: &[Option<f64>], threshold_dbov: f64) -> Option<u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sine(freq: f64, amplitude: f64, n: usize) -> Vec<i16> {
+        (0..n)
+            .map(|k| {
+                (amplitude * (2.0 * std::f64::consts::PI * freq * k as f64 / 8000.0).sin()).round()
+                    as i16
+            })
+            .collect()
+    }
+
+    /// Energy of `x` at `freq` over its total energy (Goertzel, 8 kHz).
+    fn share(x: &[i16], freq: f64) -> f64 {
+        let c = 2.0 * (2.0 * std::f64::consts::PI * freq / 8000.0).cos();
+        let (mut s1, mut s2, mut total) = (0.0f64, 0.0f64, 0.0f64);
+        for &v in x {
+            let v = f64::from(v);
+            let s0 = v + c * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+            total += v * v;
+        }
+        2.0 * (s1 * s1 + s2 * s2 - c * s1 * s2) / (x.len() as f64 * total)
+    }
+
+    #[test]
+    fn the_limiter_keeps_loud_voices_under_the_threshold_and_clean() {
+        // Three loud voices (each at 80 % of full scale): summed, they clip.
+        let n = 8000;
+        let voices = [
+            sine(500.0, 26000.0, n),
+            sine(800.0, 26000.0, n),
+            sine(1200.0, 26000.0, n),
+        ];
+        let inputs: Vec<Option<&[i16]>> = voices.iter().map(|v| Some(v.as_slice())).collect();
+        let gains = [UNITY; 3];
+        let run = |limit: Option<LimiterParams>| {
+            let mut m = MixMinus::new();
+            m.set_limiter(limit);
+            let (mut total, mut each) = (vec![0i16; n], vec![Vec::new(); 3]);
+            // In buffers of 80 samples, as the element mixes (the envelopes carry over).
+            let (mut all_total, mut all_each) = (Vec::new(), vec![Vec::new(); 3]);
+            for k in (0..n).step_by(80) {
+                let slices: Vec<Option<&[i16]>> =
+                    inputs.iter().map(|i| i.map(|s| &s[k..k + 80])).collect();
+                m.mix(&slices, &gains, &mut total[..80], &mut each);
+                all_total.extend_from_slice(&total[..80]);
+                for (a, e) in all_each.iter_mut().zip(&each) {
+                    a.extend_from_slice(e);
+                }
+            }
+            (all_total, all_each)
+        };
+        let p = LimiterParams::new(-1.0, 0.05, 8000);
+        let (clipped, clipped_each) = run(None);
+        let (limited, limited_each) = run(Some(p));
+        let peak = |x: &[i16]| x.iter().map(|v| i32::from(*v).abs()).max().unwrap();
+        assert!(peak(&clipped) >= 32767, "the saturated sum clips");
+        assert!(f64::from(peak(&limited)) <= f64::from(p.threshold) + 0.5);
+        // Participant 0 hears 800 + 1200 Hz: cleaner limited than clipped (less energy off the two tones).
+        let off = |x: &[i16]| 1.0 - share(&x[800..], 800.0) - share(&x[800..], 1200.0);
+        assert!(
+            off(&limited_each[0]) < off(&clipped_each[0]),
+            "limited {:.4} vs clipped {:.4} off the tones",
+            off(&limited_each[0]),
+            off(&clipped_each[0])
+        );
+        for e in &limited_each {
+            assert!(f64::from(peak(e)) <= f64::from(p.threshold) + 0.5);
+        }
+    }
+
+    #[test]
+    fn below_the_threshold_the_limiter_changes_nothing() {
+        let a = sine(500.0, 8000.0, 800);
+        let b = sine(700.0, 8000.0, 800);
+        let inputs = [Some(a.as_slice()), Some(b.as_slice())];
+        let mut plain = MixMinus::new();
+        let mut limited = MixMinus::new();
+        limited.set_limiter(Some(LimiterParams::new(-1.0, 0.05, 8000)));
+        let (mut t1, mut e1) = (vec![0i16; 800], vec![Vec::new(); 2]);
+        let (mut t2, mut e2) = (vec![0i16; 800], vec![Vec::new(); 2]);
+        plain.mix(&inputs, &[UNITY, UNITY], &mut t1, &mut e1);
+        limited.mix(&inputs, &[UNITY, UNITY], &mut t2, &mut e2);
+        assert_eq!(t1, t2);
+        assert_eq!(e1, e2);
+    }
 
     /// Deterministic pseudo-random samples (xorshift32), full scale.
     fn noise(seed: u32, len: usize) -> Vec<i16> {
