@@ -173,6 +173,23 @@ fn pt_property_sets_a_dynamic_type() {
     assert_eq!(s.get::<&str>("encoding-name").unwrap(), "G729");
 }
 
+/// A payload type fixed downstream (as a receiver negotiates it, e.g. from H.245 or SDP) is the one sent.
+#[test]
+fn a_payload_type_fixed_downstream_is_used() {
+    init();
+    let element = gst::ElementFactory::make("h323pay").build().unwrap();
+    let mut h = Harness::with_element(&element, Some("sink"), Some("src"));
+    h.set_sink_caps_str(
+        "application/x-rtp, media=(string)audio, clock-rate=(int)8000, encoding-name=(string)G729, \
+         payload=(int)101",
+    );
+    h.set_src_caps_str(G729);
+    h.push(buffer(noise(1, 20), Some(0), Some(20))).unwrap();
+    let (pt, ..) = read_rtp(&h.pull().unwrap());
+    assert_eq!(pt, 101);
+    assert_eq!(src_caps(&h).get::<i32>("payload").unwrap(), 101);
+}
+
 #[test]
 fn broken_g729_input_is_dropped_not_fatal() {
     let mut h = pay(G729, &[]);
