@@ -111,7 +111,7 @@
 //! is 250 ms behind its buffer, woken alone when that position is mixed (at most 200 ms, then the base class's own
 //! wait takes over), and then hands over half a queue without waiting. When the mixer itself runs dry it waits
 //! (`wait_inputs`) until each empty pad has a quarter of a queue, woken once by the last one's chain function,
-//! instead of by every buffer (and releases the source of an empty pad from the gate: a gap in its stream). Live, the base class wakes its thread for every arriving buffer (each unschedules
+//! instead of by every buffer (and lets the source of a pad it waits for out of the gate: a gap in its stream). Live, the base class wakes its thread for every arriving buffer (each unschedules
 //! its clock wait); so, once it has mixed an output buffer, the element waits for the next one's inputs itself
 //! (`aggregate`, `wait_inputs`): until every pad has a buffer or is EOS, woken once by the chain function of the
 //! last awaited pad (the base class's chain function, wrapped), or until the deadline the base class would use
@@ -947,9 +947,9 @@ impl FeedGate {
 
     /// Wakes the source of `pad` if it waits (the mixer has run out of that pad's input: a gap in its stream).
     fn release(&self, pad: usize) {
-        if self.wake_at.load(Ordering::SeqCst) != u64::MAX {
-            self.wake(|w| w.pad == pad);
-        }
+        // Always under the lock (no shortcut on `wake_at`): the source registers under it before it checks why
+        // it waits, so either it sees the mixer's `awaited_until` or the mixer sees it here.
+        self.wake(|w| w.pad == pad);
     }
 
     /// Wakes (and forgets) the waiting sources whose position `due` says has come.
@@ -1478,12 +1478,20 @@ impl CouncilMixer {
             for pad in &pads {
                 pad.imp().awaited_until.store(until, Ordering::Release);
             }
-            let (mut ready, mut eos) = (0, 0);
+            // A pad is struck once: by its chain function (which then counts it down itself) or here.
+            let (mut ready, mut eos, mut struck) = (0, 0, 0usize);
             for pad in &pads {
                 let agg = pad.upcast_ref::<gst_base::AggregatorPad>();
                 let is_eos = !agg.has_buffer() && agg.is_eos();
                 if is_eos || agg.has_buffer() {
-                    pad.imp().awaited_until.store(AWAIT_NONE, Ordering::Release);
+                    if pad
+                        .imp()
+                        .awaited_until
+                        .compare_exchange(until, AWAIT_NONE, Ordering::AcqRel, Ordering::Acquire)
+                        .is_ok()
+                    {
+                        struck += 1;
+                    }
                     ready += 1;
                     eos += usize::from(is_eos);
                 }
@@ -1509,7 +1517,11 @@ impl CouncilMixer {
             }
             if !all_ready {
                 let mut wait = self.wait.lock().unwrap();
-                wait.awaited = pads.len() - ready;
+                // Not `pads.len() - ready`: a chain function may have counted its pad down meanwhile.
+                wait.awaited = wait.awaited.saturating_sub(struck);
+                if wait.awaited == 0 {
+                    id.unschedule();
+                }
                 gst::trace!(
                     CAT,
                     imp = self,
