@@ -167,3 +167,95 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+/// SIGTERM while a guardian's call is up: the daemon releases the call (witnessed), stops, and its log ends with
+/// its shutdown checkpoint.
+#[test]
+fn stopping_the_daemon_releases_calls_and_closes_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let witness = dir.path().join("daemon");
+    let (mut daemon, ras, _) = daemon(&witness);
+    let guardian = Command::new("timeout")
+        .arg("60")
+        .arg(council())
+        .args([
+            "guardian",
+            "--gatekeeper",
+            &ras.to_string(),
+            "--alias",
+            "ada",
+        ])
+        .args(["--call", "council", "--seconds", "30"])
+        .arg("--record")
+        .arg(dir.path().join("ada.wav"))
+        .arg("--witness")
+        .arg(dir.path().join("ada.log"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let log = witness.join("witness.log");
+    let end = std::time::Instant::now() + Duration::from_secs(20);
+    while witness_count(&log, "call-bridged") == 0 {
+        assert!(
+            std::time::Instant::now() < end,
+            "the guardian's call was not bridged"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    daemon.signal(libc::SIGTERM);
+    let status = daemon.wait_or_kill(Duration::from_secs(20));
+    assert!(status.success(), "council run: {status:?}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    // Released by Council (ReleaseComplete sent), and the admission given back by the gatekeeper's shutdown.
+    assert!(
+        text.contains("\"protocol\":\"h323\",\"why\":\"released\""),
+        "the call was not released: {text}"
+    );
+    assert!(text.contains("\"why\":\"shutdown\""), "{text}");
+    let verify = Command::new(council())
+        .args(["witness", "verify"])
+        .arg(&log)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{report}");
+    assert!(!report.contains("not closed cleanly"), "{report}");
+    drop(guardian);
+}
+
+/// A gatekeeper that cannot start (its RAS port is taken) ends the daemon with an error, its log closed cleanly.
+#[test]
+fn a_taken_ras_port_stops_the_daemon_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let out = Command::new("timeout")
+        .arg("30")
+        .arg(council())
+        .args([
+            "run",
+            "--sip",
+            "127.0.0.1:0",
+            "--h225",
+            "127.0.0.1:0",
+            "--ras",
+        ])
+        .arg(taken.local_addr().unwrap().to_string())
+        .arg("--witness-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("binding RAS"),
+        "{out:?}"
+    );
+    let verify = Command::new(council())
+        .args(["witness", "verify"])
+        .arg(dir.path().join("witness.log"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success(), "{report}");
+    assert!(!report.contains("not closed cleanly"), "{report}");
+}

@@ -39,36 +39,39 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let witness = config.open_witness()?;
     let daemon = Daemon::media(&config, &witness)?;
     let stop = Arc::new(AtomicBool::new(false));
+    // The gatekeeper failing (e.g. its port is taken) stops the SIP side too, as a signal would.
+    let failed = Arc::new(tokio::sync::Notify::new());
     let ras = {
-        let (config, witness, media, stop) = (
+        let (config, witness, media, stop, failed) = (
             config.clone(),
             (witness.0.clone(), witness.1.clone(), witness.2.clone()),
             daemon.media.clone(),
             stop.clone(),
+            failed.clone(),
         );
         std::thread::Builder::new()
             .name("ras".into())
             .spawn(move || {
                 let result = crate::gatekeeper::serve(&config, witness, media, &stop);
-                if let Err(e) = &result {
-                    eprintln!("council run: gatekeeper: {e:#}");
-                    // The SIP side ends on this as on any SIGTERM: BYEs sent, log closed.
-                    // SAFETY: sending a signal to our own process.
-                    unsafe {
-                        libc::kill(libc::getpid(), libc::SIGTERM);
-                    }
+                if result.is_err() {
+                    failed.notify_one();
                 }
                 result
             })?
     };
-    let served =
-        serve::runtime()?.block_on(serve::serve(config, None, daemon.media.clone(), witness));
+    let served = serve::runtime()?.block_on(serve::serve(
+        config,
+        None,
+        daemon.media.clone(),
+        witness,
+        Some(failed),
+    ));
     stop.store(true, Ordering::Relaxed);
     let gatekeeper = ras
         .join()
         .map_err(|_| anyhow::anyhow!("the gatekeeper thread panicked"))?;
     daemon.stop();
+    gatekeeper.context("gatekeeper")?;
     served?;
-    gatekeeper?;
     Ok(ExitCode::SUCCESS)
 }

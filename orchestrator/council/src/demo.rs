@@ -8,7 +8,7 @@
 //! everybody else and never themselves, across G.711 ↔ G.729 — and verifies the witness log. Every program is
 //! this binary, run as a user would run it. Run it again and the log continues.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read as _};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -57,6 +57,72 @@ const MEMBERS: [Member; 3] = [
 /// A heard tone must hold at least this share of what a member recorded, its own at most the second.
 const HEARD: f64 = 0.15;
 const NOT_HEARD: f64 = 0.02;
+
+/// A member's program while it runs: its output drained by threads of their own (a full pipe must not stall it),
+/// killed if dropped before it has finished (an error elsewhere must not leave it behind).
+struct Running {
+    member: &'static Member,
+    record: PathBuf,
+    child: Child,
+    stdout: Option<std::thread::JoinHandle<String>>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+impl Running {
+    fn spawn(member: &'static Member, record: PathBuf, cmd: &mut Command) -> anyhow::Result<Self> {
+        let mut child = cmd.spawn().with_context(|| member.name)?;
+        let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+            pipe.map(|mut p| {
+                std::thread::spawn(move || {
+                    let mut text = String::new();
+                    let _ = p.read_to_string(&mut text);
+                    text
+                })
+            })
+        };
+        let stdout = drain(child.stdout.take().map(|p| Box::new(p) as _));
+        let stderr = drain(child.stderr.take().map(|p| Box::new(p) as _));
+        Ok(Self {
+            member,
+            record,
+            child,
+            stdout,
+            stderr,
+        })
+    }
+
+    /// Waits until it ends (killed at `deadline`): whether it succeeded, and what it printed.
+    fn finish(mut self, deadline: Instant) -> anyhow::Result<(bool, String, String)> {
+        let status = loop {
+            if let Some(status) = self.child.try_wait()? {
+                break Some(status);
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let text = |h: Option<std::thread::JoinHandle<String>>| {
+            h.and_then(|h| h.join().ok()).unwrap_or_default()
+        };
+        let (stdout, mut stderr) = (text(self.stdout.take()), text(self.stderr.take()));
+        if status.is_none() {
+            stderr.push_str(&format!("{}: did not finish in time\n", self.member.name));
+        }
+        Ok((status.is_some_and(|s| s.success()), stdout, stderr))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
 
 /// The daemon, stopped (SIGTERM, then killed if need be) when dropped.
 struct Daemon(Child);
@@ -123,7 +189,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
 
     // The council meets.
-    let mut running = Vec::new();
+    let mut running: Vec<Running> = Vec::new();
     for m in &MEMBERS {
         let record = heard_dir.join(format!("{}.wav", m.name));
         let mut cmd = Command::new(&me);
@@ -154,17 +220,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         println!("{} ({}) joins, sending {} Hz", m.name, m.how, m.tone);
-        running.push((m, record, cmd.spawn().with_context(|| m.name)?));
+        running.push(Running::spawn(m, record, &mut cmd)?);
     }
+    let deadline = Instant::now() + Duration::from_secs(args.seconds + 60);
     let mut failed = Vec::new();
     let mut records = Vec::new();
-    for (m, record, child) in running {
-        let out = child.wait_with_output()?;
-        for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for member in running {
+        let (m, record) = (member.member, member.record.clone());
+        let (ok, stdout, stderr) = member.finish(deadline)?;
+        for line in stdout.lines() {
             println!("  {}: {line}", m.name);
         }
-        if !out.status.success() {
-            eprint!("{}", String::from_utf8_lossy(&out.stderr));
+        if !ok {
+            eprint!("{stderr}");
             failed.push(m.name);
         }
         records.push((m, record));

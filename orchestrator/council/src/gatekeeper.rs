@@ -104,13 +104,8 @@ pub fn serve(
         rtp_timeout: Duration::from_secs(config.media.rtp_timeout),
         media,
     };
-    let h225_stop = Arc::new(AtomicBool::new(false));
-    let h225_thread = {
-        let stop = h225_stop.clone();
-        std::thread::Builder::new()
-            .name("h225".into())
-            .spawn(move || crate::h225::serve(h225, signalling, &stop))?
-    };
+    // Stopped (calls released, their threads joined) when this function returns, on every path.
+    let h225_server = crate::h225::start(h225, signalling)?;
     let mut gk_config = config.gatekeeper.clone();
     gk_config.h225 = h225_addr;
     let mut gk = Gatekeeper::new(gk_config, config.gates.clone(), ras, h225_addr, &prefix)?;
@@ -173,12 +168,8 @@ pub fn serve(
         }
     }
     // What is still registered and admitted ends with the gatekeeper, in the log too.
-    // Call signalling stops taking calls (and lets go of its handle on the log).
-    h225_stop.store(true, Ordering::Release);
-    crate::h225::wake(h225_addr);
-    if h225_thread.join().is_err() {
-        tracing::error!("the call-signalling thread panicked");
-    }
+    // Call signalling stops taking calls, releases those still up, and lets go of its handles on the log.
+    h225_server.stop();
     gk.shutdown();
     while let Some(out) = gk.poll_output() {
         if let Output::Witness { kind, fields } = out

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use gst::glib;
 use gst::prelude::*;
 
 use crate::echo::{self, EchoSpec, Ended, WitnessSpec};
@@ -48,10 +49,24 @@ struct Inner {
     pipeline: gst::Pipeline,
     mixer: gst::Element,
     bus: gst::Bus,
-    /// By the mixer's pad number.
-    legs: Mutex<HashMap<u32, LegEntry>>,
+    shared: Arc<Shared>,
+}
+
+/// What the bus handler shares with the conference. Not the pipeline: the handler runs on the pipeline's own
+/// threads, where the last reference to it must never be dropped (that would stop it from one of its threads).
+#[derive(Default)]
+struct Shared {
+    legs: Mutex<Legs>,
     /// A conference-wide failure (the mixer or the mix's tap), for [`Conference::failure`].
     failure: Mutex<Option<String>>,
+}
+
+#[derive(Default)]
+struct Legs {
+    /// By the mixer's pad number.
+    by_number: HashMap<u32, LegEntry>,
+    /// [`Conference::stop`] has begun: nobody joins any more.
+    stopped: bool,
 }
 
 /// A running conference; clones share it. It stops when [`Conference::stop`] is called or the last clone (and
@@ -133,14 +148,11 @@ impl Conference {
             pipeline,
             mixer,
             bus,
-            legs: Mutex::new(HashMap::new()),
-            failure: Mutex::new(None),
+            shared: Arc::new(Shared::default()),
         });
-        let weak = Arc::downgrade(&inner);
+        let (shared, weak_pipeline) = (inner.shared.clone(), inner.pipeline.downgrade());
         inner.bus.set_sync_handler(move |_, msg| {
-            if let Some(inner) = weak.upgrade() {
-                inner.handle(msg);
-            }
+            shared.handle(msg, &weak_pipeline);
             // EOS is kept for `stop`; the rest is handled here.
             match msg.view() {
                 gst::MessageView::Eos(_) => gst::BusSyncReply::Pass,
@@ -149,6 +161,7 @@ impl Conference {
         });
         if let Err(e) = inner.pipeline.set_state(gst::State::Playing) {
             let text = inner
+                .shared
                 .failure
                 .lock()
                 .unwrap()
@@ -212,14 +225,22 @@ impl Conference {
             number,
             local_port,
         };
+        {
+            let mut legs = inner.shared.legs.lock().unwrap();
+            if legs.stopped {
+                drop(legs);
+                inner.mixer.release_request_pad(&sink);
+                return Err(undo("the council has ended".into()));
+            }
+            legs.by_number.insert(
+                number,
+                LegEntry {
+                    bin: bin.clone(),
+                    on_end: Arc::new(on_end),
+                },
+            );
+        }
         // From here on, dropping `leg` undoes everything.
-        inner.legs.lock().unwrap().insert(
-            number,
-            LegEntry {
-                bin: bin.clone(),
-                on_end: Arc::new(on_end),
-            },
-        );
         let src = inner
             .mixer
             .static_pad(&format!("src_{number}"))
@@ -243,18 +264,22 @@ impl Conference {
 
     /// How many participants are in.
     pub fn participants(&self) -> usize {
-        self.inner.legs.lock().unwrap().len()
+        self.inner.shared.legs.lock().unwrap().by_number.len()
     }
 
     /// The first conference-wide failure (not a leg's), if any.
     pub fn failure(&self) -> Option<String> {
-        self.inner.failure.lock().unwrap().clone()
+        self.inner.shared.failure.lock().unwrap().clone()
     }
 
     /// Ends the conference: every leg out, EOS through the mix so its tap writes its last digest and a
     /// recording is finished (at most `drain` waited for), then the pipeline stops.
     pub fn stop(&self, drain: Duration) {
-        let numbers: Vec<u32> = self.inner.legs.lock().unwrap().keys().copied().collect();
+        let numbers: Vec<u32> = {
+            let mut legs = self.inner.shared.legs.lock().unwrap();
+            legs.stopped = true;
+            legs.by_number.keys().copied().collect()
+        };
         for number in numbers {
             self.inner.remove(number);
         }
@@ -276,7 +301,7 @@ impl Inner {
     /// Takes participant `number` out: its bin stops first (its threads end, so nothing pushes into the mixer pad
     /// being released), then the pair of mixer pads goes, then the bin.
     fn remove(&self, number: u32) {
-        let Some(entry) = self.legs.lock().unwrap().remove(&number) else {
+        let Some(entry) = self.shared.legs.lock().unwrap().by_number.remove(&number) else {
             return;
         };
         if entry.bin.set_state(gst::State::Null).is_err() {
@@ -290,13 +315,15 @@ impl Inner {
         }
         tracing::info!(participant = number, "left the council");
     }
+}
 
+impl Shared {
     /// A bus message, on the thread that posted it: a leg's end goes to its `on_end`; a conference-wide error is
-    /// kept; a new latency is distributed.
-    fn handle(&self, msg: &gst::Message) {
+    /// kept; a new latency is distributed (off this thread).
+    fn handle(&self, msg: &gst::Message, pipeline: &glib::WeakRef<gst::Pipeline>) {
         if let gst::MessageView::Latency(_) = msg.view() {
-            // A joining leg's latency (its jitter buffer): recalculated off the streaming thread.
-            let pipeline = self.pipeline.downgrade();
+            // A joining leg's latency (its jitter buffer).
+            let pipeline = pipeline.clone();
             std::thread::spawn(move || {
                 if let Some(p) = pipeline.upgrade() {
                     let _ = p.recalculate_latency();
@@ -314,22 +341,20 @@ impl Inner {
             .legs
             .lock()
             .unwrap()
+            .by_number
             .iter()
             .find(|(_, e)| src.has_as_ancestor(&e.bin))
             .map(|(&n, e)| (n, Arc::clone(&e.on_end)));
-        match leg {
-            Some((number, on_end)) => {
+        match (leg, end) {
+            (Some((number, on_end)), end) => {
                 tracing::debug!(participant = number, ?end, "a leg ended");
                 on_end(end);
             }
-            None if matches!(end, Ended::Error(_)) => {
-                let Ended::Error(text) = end else {
-                    unreachable!()
-                };
+            (None, Ended::Error(text)) => {
                 tracing::error!(%text, "the council's mix failed");
                 self.failure.lock().unwrap().get_or_insert(text);
             }
-            None => (),
+            (None, _) => (),
         }
     }
 }

@@ -32,24 +32,89 @@ pub struct Signalling {
     pub media: Media,
 }
 
-/// Accepts call-signalling connections on `listener`, each on its own thread, until `stop` is set (and a
-/// connection wakes it: see [`wake`]).
-pub fn serve(listener: TcpListener, s: Signalling, stop: &std::sync::atomic::AtomicBool) {
+/// Call signalling being served (see [`start`]); dropping it (or [`Server::stop`]) stops taking calls, releases the
+/// calls still up (ReleaseComplete, witnessed) and waits for their threads, so nothing holds the log any more.
+pub struct Server {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// A handle on the listening socket, to wake the accepting thread.
+    listener: TcpListener,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// Serves call signalling on `listener`: one thread accepts, each connection (a call) gets a thread of its own.
+pub fn start(listener: TcpListener, s: Signalling) -> std::io::Result<Server> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let handle = listener.try_clone()?;
+    let thread = {
+        let stop = stop.clone();
+        std::thread::Builder::new()
+            .name("h225".into())
+            .spawn(move || serve(listener, s, &stop))?
+    };
+    Ok(Server {
+        stop,
+        listener: handle,
+        thread: Some(thread),
+    })
+}
+
+impl Server {
+    pub fn stop(mut self) {
+        self.shut();
+    }
+
+    fn shut(&mut self) {
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        self.stop.store(true, std::sync::atomic::Ordering::Release);
+        // Wakes the thread blocked in accept() (it then fails, and the thread sees `stop`).
+        use std::os::fd::AsRawFd;
+        // SAFETY: shutdown(2) on a socket we hold open.
+        unsafe {
+            libc::shutdown(self.listener.as_raw_fd(), libc::SHUT_RD);
+        }
+        if thread.join().is_err() {
+            tracing::error!("the call-signalling thread panicked");
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shut();
+    }
+}
+
+/// Accepts connections until `stop`; then waits for the calls' threads, which release their calls.
+fn serve(
+    listener: TcpListener,
+    s: Signalling,
+    stop: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    let mut calls: Vec<std::thread::JoinHandle<()>> = Vec::new();
     for stream in listener.incoming() {
         if stop.load(std::sync::atomic::Ordering::Acquire) {
-            return;
+            break;
         }
+        calls.retain(|c| !c.is_finished());
         match stream {
             Ok(stream) => {
                 let s = s.clone();
-                let _ = std::thread::Builder::new()
-                    .name("h225-call".into())
-                    .spawn(move || {
-                        let peer = stream.peer_addr().ok();
-                        if let Err(e) = call(stream, &s) {
-                            tracing::debug!(?peer, "call signalling: {e}");
-                        }
-                    });
+                let stop = stop.clone();
+                let spawned =
+                    std::thread::Builder::new()
+                        .name("h225-call".into())
+                        .spawn(move || {
+                            let peer = stream.peer_addr().ok();
+                            if let Err(e) = call(stream, &s, &stop) {
+                                tracing::debug!(?peer, "call signalling: {e}");
+                            }
+                        });
+                match spawned {
+                    Ok(handle) => calls.push(handle),
+                    Err(e) => tracing::warn!("no thread for a call: {e}"),
+                }
             }
             Err(e) => {
                 tracing::warn!("H.225.0 accept: {e}");
@@ -57,11 +122,9 @@ pub fn serve(listener: TcpListener, s: Signalling, stop: &std::sync::atomic::Ato
             }
         }
     }
-}
-
-/// Wakes [`serve`] listening on `addr` (after its `stop` was set) so that it returns and lets go of the log.
-pub fn wake(addr: SocketAddr) {
-    let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+    for c in calls {
+        let _ = c.join();
+    }
 }
 
 /// One call-signalling message on the wire: Q.931 `kind` for call `reference` carrying the H.225.0 PDU `uu` in its
@@ -97,8 +160,13 @@ fn fields(v: Value) -> Map<String, Value> {
     }
 }
 
-/// One connection: one call, its signalling in [`Answerer`], its media here.
-fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
+/// One connection: one call, its signalling in [`Answerer`], its media here. `stop` (the daemon is stopping)
+/// releases it.
+fn call(
+    mut stream: TcpStream,
+    s: &Signalling,
+    stop: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<()> {
     let peer = stream.peer_addr()?;
     let determination = std::process::id().wrapping_mul(2_654_435_761) ^ u32::from(peer.port());
     let mut answerer = Answerer::new(Tunnel::new(&s.codecs, MCU, determination));
@@ -194,7 +262,9 @@ fn call(mut stream: TcpStream, s: &Signalling) -> anyhow::Result<()> {
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) =>
             {
-                if session.is_some() && media_ended.load(std::sync::atomic::Ordering::Acquire) {
+                if (session.is_some() && media_ended.load(std::sync::atomic::Ordering::Acquire))
+                    || stop.load(std::sync::atomic::Ordering::Acquire)
+                {
                     answerer.release();
                 }
             }

@@ -113,7 +113,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let witness = config.open_witness()?;
     let media = Daemon::media(&config, &witness)?;
     let runtime = runtime()?;
-    runtime.block_on(serve(config, None, media.media.clone(), witness))?;
+    runtime.block_on(serve(config, None, media.media.clone(), witness, None))?;
     media.stop();
     Ok(ExitCode::SUCCESS)
 }
@@ -140,7 +140,7 @@ pub fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
     let config = args.serve.config()?;
     council_media::init().context("initialising GStreamer")?;
     let witness = config.open_witness()?;
-    let answered = runtime()?.block_on(serve(config, Some(dial), media, witness))?;
+    let answered = runtime()?.block_on(serve(config, Some(dial), media, witness, None))?;
     // `council call` says whether its call was answered.
     Ok(if answered {
         ExitCode::SUCCESS
@@ -230,13 +230,14 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener)> {
     bail!("no port free for both UDP and TCP on {addr}")
 }
 
-/// Serves until a signal (or, with `dial`, until its call is over), each call's media from `media`; returns
-/// whether any call was answered.
+/// Serves until a signal or `stop` is notified (or, with `dial`, until its call is over), each call's media from
+/// `media`; returns whether any call was answered.
 pub async fn serve(
     config: ServeConfig,
     dial: Option<Dial>,
     media: Media,
     witness: Witness,
+    stop: Option<Arc<tokio::sync::Notify>>,
 ) -> anyhow::Result<bool> {
     let (log, log_path, key_path) = witness;
 
@@ -388,6 +389,12 @@ pub async fn serve(
             }
             _ = interrupt.recv() => break,
             _ = terminate.recv() => break,
+            () = async {
+                match &stop {
+                    Some(stop) => stop.notified().await,
+                    None => std::future::pending().await,
+                }
+            } => break,
         }
         while let Some(out) = ua.poll_output() {
             match out {

@@ -2061,8 +2061,8 @@ impl ObjectImpl for CouncilMixer {
                     .nick("Limiter")
                     .blurb(
                         "Limit every output (the full mix and each src_%u) to limiter-threshold with a peak \
-                         limiter (50 ms release) instead of letting summed voices clip; below the threshold the \
-                         mix is unchanged, bit-exact",
+                         limiter (50 ms release) instead of letting summed voices clip; while no peak exceeds the \
+                         threshold the mix is unchanged, bit-exact",
                     )
                     .default_value(false)
                     .mutable_playing()

@@ -23,7 +23,9 @@
 //! its own peak limiter instead of plain saturation: an envelope that jumps to any larger sample magnitude and
 //! decays exponentially (the release), and a gain of `threshold / envelope` while the envelope is above the
 //! threshold, 1 otherwise. No output sample then exceeds the threshold (the envelope is never below the current
-//! sample), and while the envelope stays at or below the threshold the output is the saturated sum, bit-exact.
+//! sample), and while the envelope stays at or below the threshold the output is the saturated sum, bit-exact; after
+//! a peak above it, quieter samples stay attenuated while the envelope decays (the release). Each output's state is
+//! kept by position: when participants join or leave, the envelopes start again (a transient of one release).
 //!
 //! ## Levels
 //!
@@ -96,6 +98,10 @@ impl Limiter {
     fn apply(&mut self, x: i32, p: &LimiterParams) -> i16 {
         let magnitude = x.unsigned_abs() as f32;
         self.envelope = magnitude.max(self.envelope * p.release);
+        // Silence: no need to decay through subnormals.
+        if self.envelope < 0.5 {
+            self.envelope = 0.0;
+        }
         if self.envelope <= p.threshold {
             saturate(x)
         } else {
