@@ -1323,6 +1323,8 @@ impl CouncilMixer {
             })
         };
         scratch.mixer.set_limiter(limit);
+        let ids: Vec<u32> = rows.iter().map(|r| r.number).collect();
+        scratch.mixer.set_participants(&ids);
         scratch.mixer.mix(
             &inputs,
             &scratch.gains,

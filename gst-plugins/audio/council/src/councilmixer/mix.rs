@@ -24,8 +24,8 @@
 //! decays exponentially (the release), and a gain of `threshold / envelope` while the envelope is above the
 //! threshold, 1 otherwise. No output sample then exceeds the threshold (the envelope is never below the current
 //! sample), and while the envelope stays at or below the threshold the output is the saturated sum, bit-exact; after
-//! a peak above it, quieter samples stay attenuated while the envelope decays (the release). Each output's state is
-//! kept by position: when participants join or leave, the envelopes start again (a transient of one release).
+//! a peak above it, quieter samples stay attenuated while the envelope decays (the release). Each participant keeps
+//! its limiter's state by the identity given to [`MixMinus::set_participants`] while others join and leave.
 //!
 //! ## Levels
 //!
@@ -115,8 +115,12 @@ impl Limiter {
 pub struct MixMinus {
     acc: Vec<i32>,
     limit: Option<LimiterParams>,
-    /// One limiter per output: the full mix first, then each participant's, by position.
-    limiters: Vec<Limiter>,
+    /// The full mix's limiter.
+    total_limiter: Limiter,
+    /// Each participant's limiter, by the identity given in [`MixMinus::set_participants`].
+    limiters: std::collections::HashMap<u32, Limiter>,
+    /// The participants' identities in the order of `mix`'s inputs (empty: by position).
+    ids: Vec<u32>,
 }
 
 impl MixMinus {
@@ -128,8 +132,17 @@ impl MixMinus {
     pub fn set_limiter(&mut self, limit: Option<LimiterParams>) {
         if limit.is_none() {
             self.limiters.clear();
+            self.total_limiter = Limiter::default();
         }
         self.limit = limit;
+    }
+
+    /// Names the participants of the next [`MixMinus::mix`], in the order of its inputs, so that each keeps its
+    /// limiter's state when others join or leave (without it, positions are identities).
+    pub fn set_participants(&mut self, ids: &[u32]) {
+        self.ids.clear();
+        self.ids.extend_from_slice(ids);
+        self.limiters.retain(|id, _| ids.contains(id));
     }
 
     /// Mixes `inputs` (one per participant; `None` = absent, i.e. silence) with fixed-point `gains` (see
@@ -202,21 +215,21 @@ impl MixMinus {
         out_each: &mut [Vec<i16>],
         p: &LimiterParams,
     ) {
-        // A participant joining or leaving shifts the positions: the envelopes start again (they are transient).
-        if self.limiters.len() != inputs.len() + 1 {
-            self.limiters.clear();
-            self.limiters.resize(inputs.len() + 1, Limiter::default());
-        }
-        let (total_limiter, each_limiters) = self.limiters.split_first_mut().expect("never empty");
         for (o, &a) in out_total.iter_mut().zip(&self.acc) {
-            *o = total_limiter.apply(a, p);
+            *o = self.total_limiter.apply(a, p);
         }
-        for (((input, &g), out), limiter) in inputs
+        for (i, ((input, &g), out)) in inputs
             .iter()
             .zip(gains)
             .zip(out_each.iter_mut())
-            .zip(each_limiters.iter_mut())
+            .enumerate()
         {
+            let id = self
+                .ids
+                .get(i)
+                .copied()
+                .unwrap_or_else(|| u32::try_from(i).unwrap_or(u32::MAX));
+            let limiter = self.limiters.entry(id).or_default();
             out.clear();
             match input {
                 Some(input) if g != 0 => out.extend(
@@ -388,6 +401,43 @@ mod tests {
         for e in &limited_each {
             assert!(f64::from(peak(e)) <= f64::from(p.threshold) + 0.5);
         }
+    }
+
+    #[test]
+    fn each_participant_keeps_its_limiter_when_others_leave_or_join() {
+        let p = LimiterParams::new(-1.0, 0.05, 8000);
+        let mut m = MixMinus::new();
+        m.set_limiter(Some(p));
+        let (loud, quiet, silent) = (vec![30000i16; 80], vec![10000i16; 80], vec![0i16; 80]);
+        let (mut total, mut each) = (vec![0i16; 80], vec![Vec::new(); 3]);
+        // 1 and 2 shout: 3 hears 60000, limited.
+        m.set_participants(&[1, 2, 3]);
+        m.mix(
+            &[Some(&loud), Some(&loud), Some(&silent)],
+            &[UNITY; 3],
+            &mut total,
+            &mut each,
+        );
+        assert!(f32::from(each[2][0].unsigned_abs()) <= p.threshold + 0.5);
+        // 2 leaves and 1 speaks quietly: 3's limiter is still releasing (10000 comes out lower) ...
+        let mut each = vec![Vec::new(); 2];
+        m.set_participants(&[1, 3]);
+        m.mix(
+            &[Some(&quiet), Some(&silent)],
+            &[UNITY; 2],
+            &mut total[..80],
+            &mut each,
+        );
+        assert!(each[1][0] < 10000, "{}", each[1][0]);
+        // ... while 4, who joins now, starts with a limiter of its own: the plain sum.
+        m.set_participants(&[1, 4]);
+        m.mix(
+            &[Some(&quiet), Some(&silent)],
+            &[UNITY; 2],
+            &mut total[..80],
+            &mut each,
+        );
+        assert_eq!(each[1], vec![10000i16; 80]);
     }
 
     #[test]
