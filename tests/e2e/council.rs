@@ -1,6 +1,6 @@
 //! The council, all real: `council run` (gatekeeper + SIP + the council conference in one process), two guardians
-//! (`council guardian`, G.729 over H.323 with Fast Start, admitted through the gatekeeper) and an expert
-//! (`council call --tone`, PCMU over SIP) in one call. Each sends its own tone and records what it hears: each must
+//! (`council guardian` over H.323 with Fast Start, admitted through the gatekeeper: one speaking G.729, one whose
+//! terminal has only G.711 µ-law) and an expert (`council call --tone`, PCMU over SIP) in one call. Each sends its own tone and records what it hears: each must
 //! hear the other two tones and not its own. The daemon's witness log holds every call bridged and released and
 //! the full mix's digests, and verifies.
 
@@ -63,7 +63,7 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
     let witness = dir.path().join("daemon");
     let (mut daemon, ras, sip) = daemon(&witness);
 
-    let guardian = |alias: &str, tone: u32| {
+    let guardian = |alias: &str, tone: u32, codecs: &str| {
         Command::new("timeout")
             .arg("60")
             .arg(council())
@@ -81,6 +81,8 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
                 "4",
                 "--tone",
                 &tone.to_string(),
+                "--codecs",
+                codecs,
             ])
             .arg("--record")
             .arg(dir.path().join(format!("{alias}.wav")))
@@ -108,15 +110,25 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let a = guardian("ada", 500);
-    let b = guardian("bob", 800);
-    for (who, child) in [("ada", a), ("bob", b), ("expert", expert)] {
+    // Ada speaks G.729; Bob's terminal has only G.711 µ-law (its Fast Start offers PCMU alone).
+    let a = guardian("ada", 500, "G729,PCMU");
+    let b = guardian("bob", 800, "PCMU");
+    for (who, child, sends) in [
+        ("ada", a, "G729"),
+        ("bob", b, "PCMU"),
+        ("expert", expert, ""),
+    ] {
         let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
-            "{who}: {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
+            "{who}: {stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
+        );
+        // A guardian says which codec it speaks.
+        assert!(
+            sends.is_empty() || stdout.contains(&format!("sending {sends} ")),
+            "{who}: {stdout}"
         );
     }
 

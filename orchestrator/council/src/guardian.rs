@@ -51,6 +51,9 @@ pub struct Args {
     /// Send this WAV file (any rate and channels; converted to 8 kHz mono) instead of a tone.
     #[arg(long)]
     wav: Option<PathBuf>,
+    /// The codecs we offer and accept, in our order of preference (G729, PCMU, PCMA).
+    #[arg(long, value_delimiter = ',', value_parser = parse_codec, default_value = "G729,PCMU,PCMA")]
+    codecs: Vec<Codec>,
     /// Our RAS address (port 0: any). Overrides `[guardian] ras`.
     #[arg(long)]
     ras: Option<SocketAddr>,
@@ -219,10 +222,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             from: vec![alias.clone()],
             to: vec![AliasAddress::h323_id(&callee)?],
             source_call_signal_address: Some(TransportAddress::from_socket_addr(cs)),
-            fast_start: council_h245::fast_start_offer(CODECS, rtp, rtcp, 1),
+            fast_start: council_h245::fast_start_offer(&args.codecs, rtp, rtcp, 1),
         },
         Tunnel::new(
-            CODECS,
+            &args.codecs,
             TERMINAL,
             u32::from_be_bytes([call_id[0], call_id[1], call_id[2], call_id[3]]),
         ),
@@ -286,8 +289,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What we offer and accept, in order: G.729, then G.711 µ-law and A-law for a peer without G.729.
-const CODECS: &[Codec] = &[Codec::G729, Codec::Pcmu, Codec::Pcma];
+/// A codec by its name (`--codecs`).
+fn parse_codec(name: &str) -> Result<Codec, String> {
+    Codec::from_name(name).ok_or_else(|| format!("unknown codec {name:?} (G729, PCMU or PCMA)"))
+}
 
 /// The in and out legs for a codec (the RTP payload formats are the same on H.323 and SIP legs).
 fn legs(codec: Codec) -> (&'static str, &'static str) {
@@ -366,7 +371,7 @@ fn answer(
     stream.set_read_timeout(Some(Duration::from_millis(500)))?;
     // The call's signalling is the sans-IO Answerer (the one Council answers with); this moves its bytes, asks the
     // gatekeeper, and plays the media.
-    let mut call = Answerer::new(Tunnel::new(CODECS, TERMINAL, u32::from(from.port())));
+    let mut call = Answerer::new(Tunnel::new(&args.codecs, TERMINAL, u32::from(from.port())));
     let mut buf = [0u8; 8192];
     let mut admitted = None;
     let mut incoming_id = [0u8; 16];
@@ -392,7 +397,7 @@ fn answer(
                         },
                     )
                 })?;
-                let answer = council_h245::fast_start_answer(&offer, CODECS, rtp, rtcp);
+                let answer = council_h245::fast_start_answer(&offer, &args.codecs, rtp, rtcp);
                 match (admission, answer) {
                     (RasMessage::AdmissionConfirm(_), Ok((accepted, channels))) => {
                         admitted = Some(channels);
