@@ -98,6 +98,14 @@ impl ServeConfig {
             "media.ptime must be 10 to 200 ms"
         );
         anyhow::ensure!(!self.media.codecs.is_empty(), "media.codecs is empty");
+        anyhow::ensure!(
+            self.sip.tcp_max_connections >= 1 && self.sip.tcp_max_per_source >= 1,
+            "sip.tcp-max-connections and sip.tcp-max-per-source must be at least 1"
+        );
+        anyhow::ensure!(
+            (1..=3600).contains(&self.sip.tcp_first_message_timeout),
+            "sip.tcp-first-message-timeout must be 1 to 3600 seconds"
+        );
         let g = &self.gatekeeper;
         anyhow::ensure!(
             g.min_ttl <= g.default_ttl && g.default_ttl <= g.max_ttl,
@@ -152,6 +160,12 @@ pub struct SipConfig {
     pub digest_algorithms: Vec<String>,
     /// Who may call with `auth = "digest"`: `[[sip.users]]` tables with `name` and `password`.
     pub users: Vec<User>,
+    /// TCP connections open at once, in all (default 1024); more are closed as they come.
+    pub tcp_max_connections: usize,
+    /// TCP connections open at once from one IP address (default 32).
+    pub tcp_max_per_source: usize,
+    /// Seconds a TCP connection may stay open without delivering its first SIP message (default 32).
+    pub tcp_first_message_timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -179,6 +193,9 @@ impl Default for SipConfig {
             nonce_lifetime: 300,
             digest_algorithms: vec!["SHA-256".into(), "MD5".into()],
             users: Vec::new(),
+            tcp_max_connections: 1024,
+            tcp_max_per_source: 32,
+            tcp_first_message_timeout: 32,
         }
     }
 }
@@ -290,6 +307,18 @@ mod tests {
             (d.guardian.ras, d.guardian.h225)
         );
         assert_eq!(c.sip.listen, d.sip.listen);
+        assert_eq!(
+            (
+                c.sip.tcp_max_connections,
+                c.sip.tcp_max_per_source,
+                c.sip.tcp_first_message_timeout
+            ),
+            (
+                d.sip.tcp_max_connections,
+                d.sip.tcp_max_per_source,
+                d.sip.tcp_first_message_timeout
+            )
+        );
         assert_eq!(
             (c.sip.invite_rate, c.sip.invite_burst),
             (d.sip.invite_rate, d.sip.invite_burst)

@@ -302,7 +302,15 @@ pub async fn serve(
     // so memory does not grow with the load.
     let (udp_tx, mut udp_rx) = mpsc::channel::<Input>(UDP_BACKLOG);
     tokio::spawn(udp_reader(udp.clone(), udp_tx));
-    tokio::spawn(tcp_acceptor(tcp, tx.clone()));
+    tokio::spawn(tcp_acceptor(
+        tcp,
+        tx.clone(),
+        TcpLimits {
+            total: config.sip.tcp_max_connections,
+            per_source: config.sip.tcp_max_per_source,
+            first_message: Duration::from_secs(config.sip.tcp_first_message_timeout),
+        },
+    ));
 
     let mut conns: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
     let mut sessions: HashMap<ua::CallNo, Session> = HashMap::new();
@@ -576,14 +584,86 @@ async fn udp_reader(udp: Arc<UdpSocket>, tx: mpsc::Sender<Input>) {
     }
 }
 
-async fn tcp_acceptor(listener: TcpListener, tx: mpsc::UnboundedSender<Event>) {
+/// What TCP connections may take (`[sip] tcp-…`).
+#[derive(Debug, Clone, Copy)]
+struct TcpLimits {
+    total: usize,
+    per_source: usize,
+    /// A connection that has not delivered a SIP message by then is closed.
+    first_message: Duration,
+}
+
+/// Connections open, in all and by source IP address; a [`TcpSlot`] holds one place.
+#[derive(Default)]
+struct TcpCount {
+    total: usize,
+    by_source: HashMap<std::net::IpAddr, usize>,
+}
+
+/// One connection's place in the [`TcpCount`], given back when dropped.
+struct TcpSlot {
+    count: Arc<std::sync::Mutex<TcpCount>>,
+    source: std::net::IpAddr,
+}
+
+impl Drop for TcpSlot {
+    fn drop(&mut self) {
+        let mut c = self.count.lock().unwrap();
+        c.total = c.total.saturating_sub(1);
+        if let Some(n) = c.by_source.get_mut(&self.source) {
+            *n -= 1;
+            if *n == 0 {
+                c.by_source.remove(&self.source);
+            }
+        }
+    }
+}
+
+/// A place for a connection from `source`, unless a limit is reached.
+fn tcp_slot(
+    count: &Arc<std::sync::Mutex<TcpCount>>,
+    source: std::net::IpAddr,
+    limits: &TcpLimits,
+) -> Option<TcpSlot> {
+    let mut c = count.lock().unwrap();
+    let from_source = c.by_source.get(&source).copied().unwrap_or(0);
+    if c.total >= limits.total || from_source >= limits.per_source {
+        return None;
+    }
+    c.total += 1;
+    *c.by_source.entry(source).or_default() += 1;
+    Some(TcpSlot {
+        count: count.clone(),
+        source,
+    })
+}
+
+async fn tcp_acceptor(listener: TcpListener, tx: mpsc::UnboundedSender<Event>, limits: TcpLimits) {
+    let count = Arc::new(std::sync::Mutex::new(TcpCount::default()));
     let mut next: u64 = 1;
+    let mut refused: u64 = 0;
     loop {
         match listener.accept().await {
             Ok((stream, from)) => {
+                let Some(slot) = tcp_slot(&count, from.ip(), &limits) else {
+                    // Closed at once: the limits keep descriptors and memory bounded whoever connects.
+                    refused += 1;
+                    if refused.is_power_of_two() {
+                        tracing::warn!(%from, refused, "TCP connection over the limits, closed");
+                    }
+                    drop(stream);
+                    continue;
+                };
                 let n = next;
                 next += 1;
-                tokio::spawn(tcp_connection(n, stream, from, tx.clone()));
+                tokio::spawn(tcp_connection(
+                    n,
+                    stream,
+                    from,
+                    tx.clone(),
+                    slot,
+                    limits.first_message,
+                ));
             }
             Err(e) => {
                 // Out of descriptors and the like: back off instead of spinning.
@@ -599,6 +679,8 @@ async fn tcp_connection(
     stream: TcpStream,
     from: SocketAddr,
     tx: mpsc::UnboundedSender<Event>,
+    _slot: TcpSlot,
+    first_message: Duration,
 ) {
     let (mut reader, mut writer) = stream.into_split();
     let (wtx, mut wrx) = mpsc::unbounded_channel::<Vec<u8>>();
@@ -618,8 +700,21 @@ async fn tcp_connection(
     };
     let mut decoder = StreamDecoder::new(64 * 1024);
     let mut buf = vec![0u8; 16 * 1024];
+    // Until its first message the connection has a deadline (idle or trickling connections go).
+    let mut deadline = Some(tokio::time::Instant::now() + first_message);
     'read: loop {
-        let got = match reader.read(&mut buf).await {
+        let read = reader.read(&mut buf);
+        let got = match deadline {
+            Some(at) => match tokio::time::timeout_at(at, read).await {
+                Ok(r) => r,
+                Err(_) => {
+                    tracing::debug!(%from, "closing a TCP connection: no SIP message in time");
+                    break;
+                }
+            },
+            None => read.await,
+        };
+        let got = match got {
             Ok(0) | Err(_) => break,
             Ok(got) => got,
         };
@@ -628,6 +723,7 @@ async fn tcp_connection(
             let now = Instant::now();
             match decoder.poll() {
                 Ok(Some(Frame::Message(m))) => {
+                    deadline = None;
                     let _ = tx.send(Event::Ua(Input::Message(now, peer, m)));
                 }
                 Ok(Some(Frame::Invalid(e))) => {
