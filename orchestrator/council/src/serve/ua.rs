@@ -884,9 +884,11 @@ impl Ua {
     }
 
     fn ack(&mut self, req: &Request) {
+        // §13.2.2.4: the ACK of a 2xx carries the INVITE's CSeq number; another one acknowledges nothing of ours.
         if let Some(no) = self.dialog_of(req)
             && let Some(call) = self.calls.get_mut(&no)
             && call.state == CallState::Answered
+            && req.core.cseq.seq == call.invite.core.cseq.seq
         {
             call.state = CallState::Confirmed;
             call.retransmit = None;
@@ -1001,16 +1003,20 @@ impl Ua {
                         .as_ref()
                         .is_some_and(|ik| ik.branch == k.branch && ik.sent_by == k.sent_by)
                 })
-                .map(|c| (c.no, c.state))
+                .map(|c| (c.no, c.state, c.local_tag.clone()))
         });
-        let tag = self.token();
+        // §9.2: the 200 to a CANCEL carries the To tag of the INVITE's responses.
+        let tag = match &target {
+            Some((_, _, tag)) => tag.clone(),
+            None => self.token(),
+        };
         let (status, reason) = if target.is_some() {
             (200, "OK")
         } else {
             (481, "Call/Transaction Does Not Exist")
         };
         self.reply_non_invite(now, peer, &req, status, reason, &tag, &[]);
-        if let Some((no, CallState::Starting)) = target
+        if let Some((no, CallState::Starting, _)) = target
             && let Some(call) = self.end(no, "cancel", now)
         {
             self.reply(
@@ -1670,6 +1676,14 @@ mod tests {
         // No ACK yet: the 200 is retransmitted at T1.
         ua.handle(Input::Timeout(t0 + Duration::from_millis(500)));
         assert_eq!(drain(&mut ua).0[0].0, 200);
+        // An ACK with another CSeq number acknowledges nothing: the 200 goes on (T1 doubled: at 1.5 s).
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            in_dialog("ACK", "c1", &to_tag, 7, "z9hG4bK9"),
+        ));
+        ua.handle(Input::Timeout(t0 + Duration::from_millis(1500)));
+        assert_eq!(drain(&mut ua).0[0].0, 200);
         ua.handle(Input::Message(
             t0,
             peer(),
@@ -1717,6 +1731,15 @@ mod tests {
         ua.handle(Input::Message(t0, peer(), cancel));
         let (sent, other) = drain(&mut ua);
         assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [200, 487]);
+        // The 200 to the CANCEL and the 487 carry the same To tag (§9.2).
+        let to_tag = |text: &str| {
+            text.lines()
+                .find(|l| l.starts_with("To:"))
+                .and_then(|l| l.split("tag=").nth(1))
+                .map(|t| t.trim().to_owned())
+        };
+        assert!(to_tag(&sent[0].1).is_some());
+        assert_eq!(to_tag(&sent[0].1), to_tag(&sent[1].1));
         assert!(matches!(other[0], Output::StopMedia(_)));
         // Burst 2 at 2/s: the third INVITE in the same instant is turned away.
         ua.handle(Input::Message(t0, peer(), invite("c3", "z9hG4bKb")));
