@@ -8,8 +8,11 @@
 //!   (`Output::StartMedia`), and 200 OK with the answer once the session is bound. The 200 is retransmitted
 //!   (T1 doubling to T2, §13.3.1.4) until the ACK; without an ACK after 64·T1 the call is ended with a BYE.
 //!   A retransmitted INVITE gets the last response again.
-//! - re-INVITE in the dialog (hold/resume): a new answer in a new 200, retransmitted likewise.
-//! - CANCEL of a pending INVITE: 200 for the CANCEL, 487 for the INVITE; otherwise 481 (or 200 if answered).
+//! - re-INVITE in the dialog (hold/resume, another codec or address): a new answer in a new 200, retransmitted
+//!   likewise; another codec passes the bandwidth gate again (refused: 488 with the gate's Warning, the session
+//!   stays as it was). The ACK of a 2xx must carry the INVITE's CSeq number.
+//! - CANCEL of a pending INVITE: 200 for the CANCEL (with the INVITE responses' To tag), 487 for the INVITE;
+//!   otherwise 481 (or 200 if answered).
 //! - BYE: 200, media stopped, call gone; an unknown dialog gets 481.
 //! - OPTIONS: 200 with Allow/Accept/Supported. Anything else: what `council_sip::uas` decides (405/501/416/…).
 //! - Retransmitted non-INVITE requests get the same response again (`NonInviteServer`, timer J).
@@ -631,11 +634,7 @@ impl Ua {
                 .map(|c| c.name.clone())
                 .unwrap_or(wanted)
         };
-        // The codec's rate both ways, in units of 100 bit/s (as H.225.0 counts bandwidth).
-        let info = negotiated.codec.info();
-        let bits_per_second =
-            u64::from(info.clock_rate) * 8 * info.frame_bytes as u64 / info.frame_samples as u64;
-        let bandwidth = u32::try_from(2 * bits_per_second / 100).unwrap_or(u32::MAX);
+        let bandwidth = bandwidth_of(negotiated.codec);
         let aliases = [who.to_owned()];
         let decision = self.gates.admit(&AdmissionRequest {
             call: &req.core.call_id,
@@ -934,6 +933,35 @@ impl Ua {
         };
         match council_sdp::answer(&req.body, &local, version) {
             Ok((_, negotiated)) => {
+                // Another codec takes another bandwidth: the bandwidth gate decides again (its refusal keeps the
+                // session as it was, §14.2).
+                if negotiated.codec != call.negotiated.codec
+                    && let Some(endpoint) = &call.gate_endpoint
+                    && let Some(Err(rejection)) = self.gates.change_bandwidth(
+                        &call.call_id,
+                        endpoint,
+                        bandwidth_of(negotiated.codec),
+                    )
+                {
+                    let warning = format!(
+                        "399 council \"{} gate: {}\"",
+                        rejection.gate.name(),
+                        rejection.reason.code()
+                    );
+                    let tag = call.local_tag.clone();
+                    self.reply(
+                        peer,
+                        &req,
+                        488,
+                        "Not Acceptable Here",
+                        &tag,
+                        &[("Warning", &warning)],
+                    );
+                    return;
+                }
+                let Some(call) = self.calls.get_mut(&no) else {
+                    return;
+                };
                 call.version = version;
                 call.negotiated = negotiated.clone();
                 call.invite = req;
@@ -1507,6 +1535,14 @@ impl Ua {
 }
 
 /// The SIP answer to a gate's refusal.
+/// A codec's rate both ways, in units of 100 bit/s (as H.225.0 counts bandwidth, and the gates with it).
+fn bandwidth_of(codec: council_rtp::Codec) -> u32 {
+    let info = codec.info();
+    let bits_per_second =
+        u64::from(info.clock_rate) * 8 * info.frame_bytes as u64 / info.frame_samples as u64;
+    u32::try_from(2 * bits_per_second / 100).unwrap_or(u32::MAX)
+}
+
 fn sip_refusal(reason: &council_gates::Reason) -> (u16, &'static str) {
     use council_gates::Reason::*;
     match reason {
@@ -1713,6 +1749,92 @@ mod tests {
         // After timer J the transaction is gone.
         ua.handle(Input::Timeout(t0 + Duration::from_secs(40)));
         assert_eq!(ua.transactions(), 0);
+    }
+
+    /// A SIP message with an SDP offer of one codec (`pt`, `name`) on `port`; `to_tag` makes it a re-INVITE.
+    fn offer(
+        call: &str,
+        branch: &str,
+        cseq: u32,
+        to_tag: Option<&str>,
+        pt: u8,
+        name: &str,
+    ) -> Box<Message> {
+        let sdp = format!(
+            "v=0\r\no=- 1 {cseq} IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP {pt}\r\n\
+             a=rtpmap:{pt} {name}/8000\r\n"
+        );
+        let to = to_tag.map_or(String::new(), |t| format!(";tag={t}"));
+        let text = format!(
+            "INVITE sip:council@127.0.0.1:5999 SIP/2.0\r\nVia: SIP/2.0/UDP {CALLER};branch={branch}\r\nMax-Forwards: 70\r\n\
+             From: <sip:ada@127.0.0.1>;tag=a1\r\nTo: <sip:council@127.0.0.1>{to}\r\nCall-ID: {call}\r\nCSeq: {cseq} INVITE\r\n\
+             Contact: <sip:ada@{CALLER}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+            sdp.len()
+        );
+        Box::new(parse_datagram(text.as_bytes()).unwrap())
+    }
+
+    /// A re-INVITE to a codec that needs more bandwidth than the zone has left is refused by the bandwidth gate
+    /// (488 with the gate's Warning) and the call keeps its media; one within the budget moves it.
+    #[test]
+    fn a_reinvite_passes_the_bandwidth_gate_again() {
+        let mut ua = ua();
+        ua.config.invite_rate = 0;
+        // Room for G.729 both ways (160 × 100 bit/s), not for G.711 (1280).
+        ua.gates = council_gates::Gates::new({
+            let mut g = GatesConfig::default();
+            g.bandwidth.zone_total = 500;
+            g
+        })
+        .unwrap();
+        let t0 = Instant::now();
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            offer("b1", "z9hG4bKb1", 1, None, 18, "G729"),
+        ));
+        drain(&mut ua);
+        ua.handle(Input::MediaStarted(t0, 1, 30000));
+        let (sent, _) = drain(&mut ua);
+        assert_eq!(sent[0].0, 200);
+        let to_tag = sent[0]
+            .1
+            .lines()
+            .find(|l| l.starts_with("To:"))
+            .and_then(|l| l.split("tag=").nth(1))
+            .unwrap()
+            .trim()
+            .to_owned();
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            in_dialog("ACK", "b1", &to_tag, 1, "z9hG4bKb2"),
+        ));
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            offer("b1", "z9hG4bKb3", 2, Some(&to_tag), 0, "PCMU"),
+        ));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent[0].0, 488, "{}", sent[0].1);
+        assert!(sent[0].1.contains("bandwidth gate"), "{}", sent[0].1);
+        assert!(
+            !other.iter().any(|o| matches!(o, Output::RestartMedia(..))),
+            "{other:?}"
+        );
+        assert_eq!(ua.calls(), 1);
+        // The same codec again (another session version): within the budget, the media moves.
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            offer("b1", "z9hG4bKb4", 3, Some(&to_tag), 18, "G729"),
+        ));
+        let (sent, other) = drain(&mut ua);
+        assert_eq!(sent[0].0, 200);
+        assert!(
+            matches!(other.first(), Some(Output::RestartMedia(1, _, 30000))),
+            "{other:?}"
+        );
     }
 
     #[test]
