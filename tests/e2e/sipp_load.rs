@@ -200,3 +200,32 @@ fn shutdown_with_calls_up_releases_them_in_the_witness_log() {
     );
     verify_witness(&witness_dir);
 }
+
+/// Hold and resume by re-INVITE (SIPp's scenario `uac_hold_resume.xml`): each re-INVITE gets its 200 with the
+/// right direction, the daemon moves the media each time without ending the call (the replaced session's end is
+/// not the call's), and the call is bridged and released once.
+#[test]
+fn hold_and_resume_by_reinvite() {
+    if !have("sipp", "sip-tester") {
+        return;
+    }
+    if Target::from_env() != Target::Council {
+        return;
+    }
+    // With an echo, and with a seat in the council (the leg leaves and joins again).
+    for media in ["echo", "council"] {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Server::start(dir.path(), &["--media", media]);
+        let r = Sipp::scenario(dir.path(), server.sip, "uac_hold_resume.xml")
+            .arg("-m")
+            .arg("1")
+            .run();
+        assert_eq!((r.successful, r.failed), (1, 0), "{media}: {}", r.report());
+        let released = server.await_witness("call-released", 1, Duration::from_secs(10));
+        let bridged = server.witness_count("call-bridged");
+        let witness_dir = server.witness_dir.clone();
+        server.stop();
+        assert_eq!((bridged, released), (1, 1), "{media}");
+        verify_witness(&witness_dir);
+    }
+}

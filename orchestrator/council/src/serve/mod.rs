@@ -523,7 +523,12 @@ pub async fn serve(
 fn start_media(media: &Media, spec: &EchoSpec, no: ua::CallNo, tx: &mpsc::UnboundedSender<Event>) {
     let now = Instant::now();
     let ended = tx.clone();
-    let on_end = move |why| {
+    let on_end = move |why: council_media::Ended| {
+        // RTP arrives live and never ends by itself: an EOS is a session we stopped ourselves (e.g. the one a
+        // re-INVITE replaces), which must not end the call.
+        if why == council_media::Ended::Eos {
+            return;
+        }
         let _ = ended.send(Event::Ua(Input::MediaEnded(
             Instant::now(),
             no,
