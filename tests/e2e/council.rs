@@ -57,6 +57,27 @@ fn daemon(dir: &Path) -> (Guard, SocketAddr, SocketAddr) {
     (guard, ras.unwrap(), sip.unwrap())
 }
 
+/// `council guardian` calling the council through the gatekeeper at `ras` for `seconds`, recording into
+/// `dir/ALIAS.wav`, its taps into `dir/ALIAS.log` (60 s at the most).
+fn guardian(dir: &Path, ras: SocketAddr, alias: &str, seconds: u32) -> Command {
+    let mut cmd = Command::new("timeout");
+    cmd.arg("60")
+        .arg(council())
+        .args([
+            "guardian",
+            "--gatekeeper",
+            &ras.to_string(),
+            "--alias",
+            alias,
+        ])
+        .args(["--call", "council", "--seconds", &seconds.to_string()])
+        .arg("--record")
+        .arg(dir.join(format!("{alias}.wav")))
+        .arg("--witness")
+        .arg(dir.join(format!("{alias}.log")));
+    cmd
+}
+
 #[test]
 fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
     let dir = tempfile::tempdir().unwrap();
@@ -64,30 +85,8 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
     let (mut daemon, ras, sip) = daemon(&witness);
 
     let guardian = |alias: &str, tone: u32, codecs: &str| {
-        Command::new("timeout")
-            .arg("60")
-            .arg(council())
-            .args([
-                "guardian",
-                "--gatekeeper",
-                &ras.to_string(),
-                "--alias",
-                alias,
-            ])
-            .args([
-                "--call",
-                "council",
-                "--seconds",
-                "4",
-                "--tone",
-                &tone.to_string(),
-                "--codecs",
-                codecs,
-            ])
-            .arg("--record")
-            .arg(dir.path().join(format!("{alias}.wav")))
-            .arg("--witness")
-            .arg(dir.path().join(format!("{alias}.log")))
+        guardian(dir.path(), ras, alias, 4)
+            .args(["--tone", &tone.to_string(), "--codecs", codecs])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -187,21 +186,7 @@ fn stopping_the_daemon_releases_calls_and_closes_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let witness = dir.path().join("daemon");
     let (mut daemon, ras, _) = daemon(&witness);
-    let guardian = Command::new("timeout")
-        .arg("60")
-        .arg(council())
-        .args([
-            "guardian",
-            "--gatekeeper",
-            &ras.to_string(),
-            "--alias",
-            "ada",
-        ])
-        .args(["--call", "council", "--seconds", "30"])
-        .arg("--record")
-        .arg(dir.path().join("ada.wav"))
-        .arg("--witness")
-        .arg(dir.path().join("ada.log"))
+    let guardian = guardian(dir.path(), ras, "ada", 30)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

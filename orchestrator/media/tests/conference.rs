@@ -10,7 +10,7 @@ use council_media::{Conference, ConferenceSpec, EchoSpec, Ended, Leg, WitnessSpe
 use council_rtp::Codec;
 
 mod common;
-use common::{rtp, share_at, tone, ulaw, unulaw};
+use common::{digests, rtp, share_at, tone, ulaw, unulaw};
 
 fn witness(log: &Path) -> WitnessSpec {
     WitnessSpec {
@@ -134,16 +134,6 @@ fn talk(members: &mut [Member], legs: &[&Leg], packets: usize) {
         members.iter_mut().for_each(Member::receive);
         std::thread::sleep(Duration::from_millis(1));
     }
-}
-
-fn digests(log: &Path, label: &str) -> usize {
-    std::fs::read_to_string(log)
-        .unwrap()
-        .lines()
-        .filter(|l| {
-            l.contains("\"kind\":\"media-digest\"") && l.contains(&format!("\"label\":\"{label}\""))
-        })
-        .count()
 }
 
 fn start(log: &Path) -> Conference {

@@ -10,7 +10,7 @@ use council_media::{EchoSession, EchoSpec, Ended, WitnessSpec};
 use council_rtp::Codec;
 
 mod common;
-use common::{rtp, share_at, tone, ulaw, unulaw};
+use common::{digests, rtp, share_at, tone, ulaw, unulaw};
 
 fn spec(codec: Codec, pt: u8, remote: SocketAddr, log: &Path, label: &str) -> EchoSpec {
     EchoSpec {
@@ -61,16 +61,6 @@ fn call(
         drain(&mut got);
     }
     got
-}
-
-fn digests(log: &Path, label: &str) -> usize {
-    std::fs::read_to_string(log)
-        .unwrap()
-        .lines()
-        .filter(|l| {
-            l.contains("\"kind\":\"media-digest\"") && l.contains(&format!("\"label\":\"{label}\""))
-        })
-        .count()
 }
 
 #[test]

@@ -1647,6 +1647,14 @@ mod tests {
         Box::new(parse_datagram(text.as_bytes()).unwrap())
     }
 
+    /// The To tag of a message's text.
+    fn to_tag(text: &str) -> Option<String> {
+        text.lines()
+            .find(|l| l.starts_with("To:"))
+            .and_then(|l| l.split("tag=").nth(1))
+            .map(|t| t.trim().to_owned())
+    }
+
     fn peer() -> Peer {
         Peer {
             addr: CALLER.parse().unwrap(),
@@ -1699,16 +1707,7 @@ mod tests {
             sent[0].1
         );
         assert!(matches!(&other[0], Output::Witness("call-bridged", _)));
-        let to_tag = sent[0]
-            .1
-            .lines()
-            .find(|l| l.starts_with("To:"))
-            .unwrap()
-            .split("tag=")
-            .nth(1)
-            .unwrap()
-            .trim()
-            .to_owned();
+        let to_tag = to_tag(&sent[0].1).unwrap();
         // No ACK yet: the 200 is retransmitted at T1.
         ua.handle(Input::Timeout(t0 + Duration::from_millis(500)));
         assert_eq!(drain(&mut ua).0[0].0, 200);
@@ -1797,14 +1796,7 @@ mod tests {
         ua.handle(Input::MediaStarted(t0, 1, 30000));
         let (sent, _) = drain(&mut ua);
         assert_eq!(sent[0].0, 200);
-        let to_tag = sent[0]
-            .1
-            .lines()
-            .find(|l| l.starts_with("To:"))
-            .and_then(|l| l.split("tag=").nth(1))
-            .unwrap()
-            .trim()
-            .to_owned();
+        let to_tag = to_tag(&sent[0].1).unwrap();
         ua.handle(Input::Message(
             t0,
             peer(),
@@ -1854,12 +1846,6 @@ mod tests {
         let (sent, other) = drain(&mut ua);
         assert_eq!(sent.iter().map(|s| s.0).collect::<Vec<_>>(), [200, 487]);
         // The 200 to the CANCEL and the 487 carry the same To tag (§9.2).
-        let to_tag = |text: &str| {
-            text.lines()
-                .find(|l| l.starts_with("To:"))
-                .and_then(|l| l.split("tag=").nth(1))
-                .map(|t| t.trim().to_owned())
-        };
         assert!(to_tag(&sent[0].1).is_some());
         assert_eq!(to_tag(&sent[0].1), to_tag(&sent[1].1));
         assert!(matches!(other[0], Output::StopMedia(_)));
@@ -1988,16 +1974,7 @@ mod tests {
         ua.handle(Input::Timeout(t0 + Duration::from_millis(500)));
         assert_eq!(drain(&mut ua).0.len(), 1);
         // The ACK (same branch) ends the repetition; the transaction lingers for timer I, then is gone.
-        let to_tag = sent[0]
-            .1
-            .lines()
-            .find(|l| l.starts_with("To:"))
-            .unwrap()
-            .split("tag=")
-            .nth(1)
-            .unwrap()
-            .trim()
-            .to_owned();
+        let to_tag = to_tag(&sent[0].1).unwrap();
         ua.handle(Input::Message(
             t0,
             peer(),
@@ -2018,16 +1995,7 @@ mod tests {
         drain(&mut ua);
         ua.handle(Input::MediaStarted(t0, 1, 30000));
         let (sent, _) = drain(&mut ua);
-        let to_tag = sent[0]
-            .1
-            .lines()
-            .find(|l| l.starts_with("To:"))
-            .unwrap()
-            .split("tag=")
-            .nth(1)
-            .unwrap()
-            .trim()
-            .to_owned();
+        let to_tag = to_tag(&sent[0].1).unwrap();
         ua.handle(Input::Message(
             t0,
             peer(),

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::f64::consts::PI;
+use std::path::Path;
 
 /// G.711 µ-law encoding of one sample (ITU-T G.711: bias 0x84, segment, 4 mantissa bits, inverted).
 pub fn ulaw(sample: i16) -> u8 {
@@ -54,4 +55,15 @@ pub fn rtp(pt: u8, seq: u16, ts: u32, payload: &[u8]) -> Vec<u8> {
     p.extend_from_slice(&0x1234_5678u32.to_be_bytes());
     p.extend_from_slice(payload);
     p
+}
+
+/// How many `media-digest` entries of `label` the witness log at `log` holds.
+pub fn digests(log: &Path, label: &str) -> usize {
+    std::fs::read_to_string(log)
+        .unwrap()
+        .lines()
+        .filter(|l| {
+            l.contains("\"kind\":\"media-digest\"") && l.contains(&format!("\"label\":\"{label}\""))
+        })
+        .count()
 }
