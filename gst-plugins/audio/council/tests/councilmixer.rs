@@ -303,6 +303,29 @@ fn gain_mute_deaf() {
     assert_all(&run, "src_2", 0, n);
 }
 
+/// Adds `src` to `pipeline` as participant `n` of `mixer`, through a caps filter of S16LE mono at `rate`.
+fn join_source(
+    pipeline: &gst::Pipeline,
+    mixer: &gst::Element,
+    n: usize,
+    src: gst::Element,
+    rate: i32,
+) {
+    let filter = gst::ElementFactory::make("capsfilter")
+        .property(
+            "caps",
+            format!("audio/x-raw,format=S16LE,rate={rate},channels=1,layout=interleaved")
+                .parse::<gst::Caps>()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    pipeline.add_many([&src, &filter]).unwrap();
+    src.link(&filter).unwrap();
+    let sink = mixer.request_pad_simple(&format!("sink_{n}")).unwrap();
+    filter.static_pad("src").unwrap().link(&sink).unwrap();
+}
+
 /// The mixer runs at its participants' rate (16 and 48 kHz as well as 8 kHz).
 #[test]
 fn wideband_rates() {
@@ -311,24 +334,13 @@ fn wideband_rates() {
         let pipeline = gst::Pipeline::new();
         let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
         pipeline.add(&mixer).unwrap();
-        let caps: gst::Caps =
-            format!("audio/x-raw,format=S16LE,rate={rate},channels=1,layout=interleaved")
-                .parse()
-                .unwrap();
         for i in 0..2 {
             let src = gst::ElementFactory::make("audiotestsrc")
                 .property("num-buffers", 10)
                 .property_from_str("wave", "silence")
                 .build()
                 .unwrap();
-            let filter = gst::ElementFactory::make("capsfilter")
-                .property("caps", &caps)
-                .build()
-                .unwrap();
-            pipeline.add_many([&src, &filter]).unwrap();
-            src.link(&filter).unwrap();
-            let sink = mixer.request_pad_simple(&format!("sink_{i}")).unwrap();
-            filter.static_pad("src").unwrap().link(&sink).unwrap();
+            join_source(&pipeline, &mixer, i, src, rate);
         }
         let outs = collect_outputs(&pipeline, &mixer, &[0, 1]);
         run_to_eos(&pipeline);
@@ -375,28 +387,16 @@ fn tones_mix_minus_at(rate: i32) {
     let pipeline = gst::Pipeline::new();
     let mixer = gst::ElementFactory::make("councilmixer").build().unwrap();
     pipeline.add(&mixer).unwrap();
-    let caps: gst::Caps =
-        format!("audio/x-raw,format=S16LE,rate={rate},channels=1,layout=interleaved")
-            .parse()
-            .unwrap();
-    let per_buffer = rate / 50;
     for (i, f) in freqs.iter().enumerate() {
         let src = gst::ElementFactory::make("audiotestsrc")
             .property("freq", f)
             .property("volume", 0.2)
             .property("num-buffers", 50)
-            .property("samplesperbuffer", per_buffer)
+            .property("samplesperbuffer", rate / 50)
             .property("is-live", false)
             .build()
             .unwrap();
-        let filter = gst::ElementFactory::make("capsfilter")
-            .property("caps", &caps)
-            .build()
-            .unwrap();
-        pipeline.add_many([&src, &filter]).unwrap();
-        src.link(&filter).unwrap();
-        let sink = mixer.request_pad_simple(&format!("sink_{i}")).unwrap();
-        filter.static_pad("src").unwrap().link(&sink).unwrap();
+        join_source(&pipeline, &mixer, i, src, rate);
     }
     let outs = collect_outputs(&pipeline, &mixer, &[0, 1, 2, 3]);
     run_to_eos(&pipeline);
@@ -463,19 +463,7 @@ fn a_participant_at_another_rate_is_refused() {
             .property("samplesperbuffer", rate / 50)
             .build()
             .unwrap();
-        let filter = gst::ElementFactory::make("capsfilter")
-            .property(
-                "caps",
-                format!("audio/x-raw,format=S16LE,rate={rate},channels=1,layout=interleaved")
-                    .parse::<gst::Caps>()
-                    .unwrap(),
-            )
-            .build()
-            .unwrap();
-        pipeline.add_many([&src, &filter]).unwrap();
-        src.link(&filter).unwrap();
-        let sink = mixer.request_pad_simple(&format!("sink_{i}")).unwrap();
-        filter.static_pad("src").unwrap().link(&sink).unwrap();
+        join_source(&pipeline, &mixer, i, src, rate);
     }
     let _outs = collect_outputs(&pipeline, &mixer, &[0, 1]);
     let bus = pipeline.bus().unwrap();
