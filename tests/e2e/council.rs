@@ -15,6 +15,11 @@ use council_e2e::sip::{Guard, read_wav, tone_share, witness_count};
 
 /// Starts `council run` on free loopback ports; returns it and its RAS and SIP addresses.
 fn daemon(dir: &Path) -> (Guard, SocketAddr, SocketAddr) {
+    daemon_with(dir, &[])
+}
+
+/// [`daemon`] with more arguments (e.g. `--config FILE`).
+fn daemon_with(dir: &Path, extra: &[&str]) -> (Guard, SocketAddr, SocketAddr) {
     let mut guard = Guard::spawn(
         Command::new(council())
             .args([
@@ -28,6 +33,7 @@ fn daemon(dir: &Path) -> (Guard, SocketAddr, SocketAddr) {
                 "--witness-dir",
             ])
             .arg(dir)
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null()),
@@ -60,6 +66,11 @@ fn daemon(dir: &Path) -> (Guard, SocketAddr, SocketAddr) {
 /// `council guardian` calling the council through the gatekeeper at `ras` for `seconds`, recording into
 /// `dir/ALIAS.wav`, its taps into `dir/ALIAS.log` (60 s at the most).
 fn guardian(dir: &Path, ras: SocketAddr, alias: &str, seconds: u32) -> Command {
+    guardian_of(dir, ras, alias, seconds, "council")
+}
+
+/// [`guardian`] calling council `to`.
+fn guardian_of(dir: &Path, ras: SocketAddr, alias: &str, seconds: u32, to: &str) -> Command {
     let mut cmd = Command::new("timeout");
     cmd.arg("60")
         .arg(council())
@@ -70,7 +81,7 @@ fn guardian(dir: &Path, ras: SocketAddr, alias: &str, seconds: u32) -> Command {
             "--alias",
             alias,
         ])
-        .args(["--call", "council", "--seconds", &seconds.to_string()])
+        .args(["--call", to, "--seconds", &seconds.to_string()])
         .arg("--record")
         .arg(dir.join(format!("{alias}.wav")))
         .arg("--witness")
@@ -255,4 +266,71 @@ fn a_taken_ras_port_stops_the_daemon_cleanly() {
     let report = String::from_utf8_lossy(&verify.stdout);
     assert!(verify.status.success(), "{report}");
     assert!(!report.contains("not closed cleanly"), "{report}");
+}
+
+/// Two councils are two conferences: Ada and Bob call "north", Cy calls "south"; Ada and Bob hear each other and
+/// not Cy, Cy (alone in his council) hears nobody. The log names each call's council.
+#[test]
+fn each_council_meets_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let witness = dir.path().join("daemon");
+    let config = dir.path().join("council.toml");
+    let council = |name: &str| {
+        format!(
+            "[[gates.council]]\nname = \"{name}\"\nseats = 10\nexperts = true\n\
+             members = [ {{ alias = \"*\", role = \"guardian\" }} ]\n"
+        )
+    };
+    std::fs::write(&config, council("north") + &council("south")).unwrap();
+    let (mut daemon, ras, _) = daemon_with(&witness, &["--config", config.to_str().unwrap()]);
+    let members = [
+        ("ada", 500, "north"),
+        ("bob", 800, "north"),
+        ("cy", 1200, "south"),
+    ];
+    let children: Vec<_> = members
+        .iter()
+        .map(|(alias, tone, council)| {
+            guardian_of(dir.path(), ras, alias, 4, council)
+                .args(["--tone", &tone.to_string()])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for ((alias, ..), child) in members.iter().zip(children) {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{alias}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let heard = |alias: &str| {
+        let (audio, _) = read_wav(&dir.path().join(format!("{alias}.wav")));
+        audio[8000..audio.len() - 4000].to_vec()
+    };
+    let (ada, bob, cy) = (heard("ada"), heard("bob"), heard("cy"));
+    assert!(tone_share(&ada, 8000, 800.0) > 0.3, "ada hears bob");
+    assert!(tone_share(&bob, 8000, 500.0) > 0.3, "bob hears ada");
+    for (who, h) in [("ada", &ada), ("bob", &bob)] {
+        let south = tone_share(h, 8000, 1200.0);
+        assert!(
+            south < 0.01,
+            "{who} hears cy of the other council: {south:.3}"
+        );
+    }
+    let peak = cy.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
+    assert!(
+        peak < 200,
+        "cy, alone in the south, hears something: peak {peak}"
+    );
+    daemon.signal(libc::SIGTERM);
+    assert!(daemon.wait_or_kill(Duration::from_secs(20)).success());
+    let log = std::fs::read_to_string(witness.join("witness.log")).unwrap();
+    assert_eq!(log.matches("\"council\":\"north\"").count(), 2, "{log}");
+    assert_eq!(log.matches("\"council\":\"south\"").count(), 1, "{log}");
+    assert!(log.contains("\"label\":\"north/mix\"") && log.contains("\"label\":\"south/mix\""));
 }

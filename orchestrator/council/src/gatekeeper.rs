@@ -103,6 +103,12 @@ pub fn serve(
         log: log.clone(),
         rtp_timeout: Duration::from_secs(config.media.rtp_timeout),
         media,
+        councils: config
+            .gates
+            .councils
+            .iter()
+            .map(|c| c.name.clone())
+            .collect(),
     };
     // Stopped (calls released, their threads joined) when this function returns, on every path.
     let h225_server = crate::h225::start(h225, signalling)?;

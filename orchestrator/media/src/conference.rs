@@ -297,6 +297,82 @@ impl Conference {
     }
 }
 
+/// The councils of a daemon: one conference per council name, started when its first participant comes, all
+/// stopped together. Clones share them.
+#[derive(Clone)]
+pub struct Councils {
+    inner: Arc<CouncilsInner>,
+}
+
+struct CouncilsInner {
+    witness: WitnessSpec,
+    /// The council of a call that names none.
+    default: String,
+    /// By name; `None` once stopped.
+    running: Mutex<Option<std::collections::BTreeMap<String, Conference>>>,
+}
+
+impl std::fmt::Debug for Councils {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Councils")
+            .field("default", &self.inner.default)
+            .field("running", &self.names())
+            .finish()
+    }
+}
+
+impl Councils {
+    /// No conference yet; each one's full mix is witnessed into `witness` as `<name>/mix`.
+    pub fn new(witness: WitnessSpec, default: &str) -> Self {
+        Self {
+            inner: Arc::new(CouncilsInner {
+                witness,
+                default: default.to_owned(),
+                running: Mutex::new(Some(Default::default())),
+            }),
+        }
+    }
+
+    /// The conference of council `name` (`None`: the default council), started if it is not running yet.
+    pub fn conference(&self, name: Option<&str>) -> Result<Conference, Error> {
+        let name = name.unwrap_or(&self.inner.default);
+        let mut running = self.inner.running.lock().unwrap();
+        let running = running
+            .as_mut()
+            .ok_or_else(|| Error::Start("the councils have ended".into()))?;
+        if let Some(c) = running.get(name) {
+            return Ok(c.clone());
+        }
+        let conference = Conference::start(&ConferenceSpec {
+            witness: self.inner.witness.clone(),
+            label: name.to_owned(),
+            record: None,
+        })?;
+        tracing::info!(council = name, "the council convenes");
+        running.insert(name.to_owned(), conference.clone());
+        Ok(conference)
+    }
+
+    /// The councils running, by name.
+    pub fn names(&self) -> Vec<String> {
+        self.inner
+            .running
+            .lock()
+            .unwrap()
+            .as_ref()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Ends every conference (see [`Conference::stop`]); none starts afterwards.
+    pub fn stop(&self, drain: Duration) {
+        let running = self.inner.running.lock().unwrap().take();
+        for conference in running.into_iter().flat_map(|r| r.into_values()) {
+            conference.stop(drain);
+        }
+    }
+}
+
 impl Inner {
     /// Takes participant `number` out: its bin stops first (its threads end, so nothing pushes into the mixer pad
     /// being released), then the pair of mixer pads goes, then the bin.

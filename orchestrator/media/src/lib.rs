@@ -7,9 +7,9 @@
 //!   decoded, witnessed (`<label>/rx`), encoded again, witnessed (`<label>/tx`) and sent back from the same
 //!   socket (symmetric RTP), in the codec and payload type the SDP negotiated. It ends on request, on an RTP
 //!   timeout, or on a pipeline error, and leaves no thread, socket or pipeline behind.
-//! - [`Conference`]: the council — one live `councilmixer` conference, each call a [`Leg`] built of the same leg
+//! - [`Conference`]: a council — one live `councilmixer` conference, each call a [`Leg`] built of the same leg
 //!   cores: everybody hears everybody else (never themselves) in their own codec, every direction and the full
-//!   mix witnessed; participants join and leave while it plays.
+//!   mix witnessed; participants join and leave while it plays. [`Councils`]: one conference per council name.
 //! - [`Media`] / [`Session`]: which of those a daemon gives its calls (or, for a calling terminal, a tone out and
 //!   a recording in: [`ToneSession`]).
 
@@ -18,7 +18,7 @@ pub mod echo;
 pub mod pipeline;
 pub mod session;
 
-pub use conference::{Conference, ConferenceSpec, Leg};
+pub use conference::{Conference, ConferenceSpec, Councils, Leg};
 pub use echo::{EchoSession, EchoSpec, Ended, WitnessSpec};
 pub use session::{Media, Session, ToneSession};
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::conference::{Conference, Leg};
+use crate::conference::{Councils, Leg};
 use crate::echo::{self, EchoSession, EchoSpec, Ended};
 use crate::{Error, pipeline};
 
@@ -13,8 +13,8 @@ use crate::{Error, pipeline};
 pub enum Media {
     /// Each caller hears itself ([`EchoSession`]).
     Echo,
-    /// Each caller is a participant of this conference.
-    Council(Conference),
+    /// Each caller is a participant of a council's conference.
+    Council(Councils),
     /// We are the terminal: we send a tone (Hz) and record what we hear into a WAV file.
     Tone { freq: u32, record: PathBuf },
 }
@@ -29,9 +29,19 @@ pub enum Session {
 
 impl Media {
     /// Starts a call's media as negotiated in `spec`; `on_end` hears (from a GStreamer thread, maybe more than
-    /// once) why it ended by itself.
+    /// once) why it ended by itself. A council call joins the default council.
     pub fn start(
         &self,
+        spec: &EchoSpec,
+        on_end: impl Fn(Ended) + Send + Sync + 'static,
+    ) -> Result<Session, Error> {
+        self.start_in(None, spec, on_end)
+    }
+
+    /// Like [`Media::start`]; a council call joins council `council` (`None`: the default one).
+    pub fn start_in(
+        &self,
+        council: Option<&str>,
         spec: &EchoSpec,
         on_end: impl Fn(Ended) + Send + Sync + 'static,
     ) -> Result<Session, Error> {
@@ -41,7 +51,9 @@ impl Media {
                 session.watch(on_end);
                 Ok(Session::Echo(session))
             }
-            Media::Council(conference) => Ok(Session::Council(conference.join(spec, on_end)?)),
+            Media::Council(councils) => Ok(Session::Council(
+                councils.conference(council)?.join(spec, on_end)?,
+            )),
             Media::Tone { freq, record } => {
                 let session = ToneSession::start(spec, *freq, record)?;
                 session.watch(on_end);

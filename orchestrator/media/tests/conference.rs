@@ -308,7 +308,6 @@ fn tone_terminals_meet_in_the_council() {
         record: Some(mix.clone()),
     })
     .unwrap();
-    let council = Media::Council(conference.clone());
     let mut sessions = Vec::new();
     let mut records = Vec::new();
     for (i, (codec, pt, freq)) in [(Codec::Pcmu, 0u8, 600u32), (Codec::G729, 18, 1000)]
@@ -326,8 +325,8 @@ fn tone_terminals_meet_in_the_council() {
             label,
             rtp_timeout: Duration::from_secs(5),
         };
-        let leg = council
-            .start(&spec(0, terminal_port, format!("leg{i}")), |_| {})
+        let leg = conference
+            .join(&spec(0, terminal_port, format!("leg{i}")), |_| {})
             .unwrap();
         let record = dir.path().join(format!("t{i}.wav"));
         let terminal = Media::Tone {
@@ -346,7 +345,7 @@ fn tone_terminals_meet_in_the_council() {
     std::thread::sleep(Duration::from_secs(2));
     for (leg, terminal) in sessions {
         terminal.stop(Duration::from_secs(1));
-        leg.stop(Duration::from_secs(1));
+        leg.leave();
     }
     // The full mix, recorded: both tones; the WAV is finished when the conference stops.
     conference.stop(Duration::from_secs(1));
@@ -381,4 +380,75 @@ fn tone_terminals_meet_in_the_council() {
         assert!(heard > 0.3, "t{i} hears {other} Hz at {heard:.3}");
         assert!(own < 0.01, "t{i} hears itself at {own:.3}");
     }
+}
+
+/// Each council is a conference of its own: two terminals in "north" hear each other; the one in "south" hears
+/// nobody, and nobody hears it.
+#[test]
+fn each_council_is_a_conference_of_its_own() {
+    use council_media::{Councils, Media};
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("w.log");
+    let councils = Councils::new(witness(&log), "north");
+    let media = Media::Council(councils.clone());
+    let mut sessions = Vec::new();
+    let mut records = Vec::new();
+    for (i, (council, freq)) in [(None, 600u32), (Some("north"), 1000), (Some("south"), 1400)]
+        .into_iter()
+        .enumerate()
+    {
+        let terminal_port = free_port();
+        let spec = |local: u16, remote: u16, label: String| EchoSpec {
+            codec: Codec::Pcmu,
+            payload_type: 0,
+            local: SocketAddr::from(([127, 0, 0, 1], local)),
+            remote: SocketAddr::from(([127, 0, 0, 1], remote)),
+            ptime_ms: 20,
+            witness: witness(&log),
+            label,
+            rtp_timeout: Duration::from_secs(5),
+        };
+        let leg = media
+            .start_in(council, &spec(0, terminal_port, format!("leg{i}")), |_| {})
+            .unwrap();
+        let record = dir.path().join(format!("t{i}.wav"));
+        let terminal = Media::Tone {
+            freq,
+            record: record.clone(),
+        }
+        .start(
+            &spec(terminal_port, leg.local_port(), format!("t{i}")),
+            |_| {},
+        )
+        .unwrap();
+        sessions.push((leg, terminal));
+        records.push((record, f64::from(freq)));
+    }
+    assert_eq!(councils.names(), ["north", "south"]);
+    std::thread::sleep(Duration::from_secs(2));
+    for (leg, terminal) in sessions {
+        terminal.stop(Duration::from_secs(1));
+        leg.stop(Duration::from_secs(1));
+    }
+    councils.stop(Duration::from_secs(1));
+    let heard: Vec<Vec<i16>> = records
+        .iter()
+        .map(|(r, _)| wav_samples(r)[4000..].to_vec())
+        .collect();
+    assert!(
+        share_at(&heard[0], records[1].1) > 0.3,
+        "north 0 hears north 1"
+    );
+    assert!(
+        share_at(&heard[1], records[0].1) > 0.3,
+        "north 1 hears north 0"
+    );
+    for h in &heard[..2] {
+        assert!(share_at(h, records[2].1) < 0.01, "south is heard in north");
+    }
+    let south_peak = heard[2].iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
+    assert!(south_peak < 100, "south, alone, hears {south_peak}");
+    assert!(digests(&log, "north/mix") >= 1 && digests(&log, "south/mix") >= 1);
+    // Stopped: no council convenes any more.
+    assert!(councils.conference(Some("west")).is_err());
 }

@@ -26,6 +26,8 @@ pub enum Event {
         offer: Vec<Vec<u8>>,
         /// The caller's aliases, as text.
         from: Vec<String>,
+        /// Whom it calls (the Setup's destination aliases), as text.
+        to: Vec<String>,
     },
     /// The call is over (`why`: `release-complete`, `released`, `refused`, `malformed`); close the connection.
     Released { why: &'static str },
@@ -147,10 +149,17 @@ impl Answerer {
                     .flatten()
                     .filter_map(|a| a.as_text())
                     .collect();
+                let to = setup
+                    .destination_address
+                    .iter()
+                    .flatten()
+                    .filter_map(|a| a.as_text())
+                    .collect();
                 self.out.push_back(Event::Incoming {
                     call_id: self.call_id,
                     offer: build::fast_start_of(&info),
                     from,
+                    to,
                 });
             }
             H323MessageBody::ReleaseComplete(_) => self.end("release-complete"),
@@ -263,7 +272,7 @@ mod tests {
                 [1; 16],
                 [2; 16],
                 vec![AliasAddress::h323_id("guardian-1").unwrap()],
-                vec![],
+                vec![AliasAddress::h323_id("north").unwrap()],
                 None,
                 offer.clone(),
             ),
@@ -281,7 +290,8 @@ mod tests {
             [Event::Incoming {
                 call_id: [1; 16],
                 offer: offer.clone(),
-                from: vec!["guardian-1".into()]
+                from: vec!["guardian-1".into()],
+                to: vec!["north".into()],
             }]
         );
         let (answer, _) = council_h245::fast_start_answer(

@@ -30,6 +30,8 @@ pub struct Signalling {
     pub rtp_timeout: Duration,
     /// What each call's media is.
     pub media: Media,
+    /// The councils configured: a Setup to one of them joins its conference; any other, the default one.
+    pub councils: Vec<String>,
 }
 
 /// Call signalling being served (see [`start`]); dropping it (or [`Server::stop`]) stops taking calls, releases the
@@ -184,7 +186,13 @@ fn call(
                     call_id,
                     offer,
                     from,
+                    to,
                 } => {
+                    let council = to
+                        .iter()
+                        .find(|a| s.councils.contains(a))
+                        .or(s.councils.first())
+                        .cloned();
                     call_key = council_witness::hex(&call_id);
                     // Our RTP port, before the session exists (the answer needs it, the session needs the answer).
                     let port = std::net::UdpSocket::bind(SocketAddr::new(s.media_ip, 0))?
@@ -215,7 +223,7 @@ fn call(
                         let ended = media_ended.clone();
                         let on_end =
                             move |_| ended.store(true, std::sync::atomic::Ordering::Release);
-                        match s.media.start(&spec, on_end) {
+                        match s.media.start_in(council.as_deref(), &spec, on_end) {
                             Ok(sess) => session = Some(sess),
                             Err(e) => {
                                 tracing::warn!(call = %call_key, "media: {e}");
@@ -233,6 +241,7 @@ fn call(
                                 "codec": channel.codec.name(),
                                 "remote-rtp": remote.to_string(),
                                 "local-rtp-port": port,
+                                "council": council,
                             })),
                         );
                     }

@@ -161,41 +161,46 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// The witness log as [`ServeConfig::open_witness`] opens it: the log, its path, its key's path.
 pub type Witness = (council_witness::WitnessLog, PathBuf, Option<PathBuf>);
 
-/// The media of a daemon's answered calls, as configured, and the council conference behind it (if any), which
-/// ends with the daemon.
+/// The media of a daemon's answered calls, as configured, and the council conferences behind it (if any), which
+/// end with the daemon.
 pub struct Daemon {
     pub media: Media,
-    council: Option<council_media::Conference>,
+    councils: Option<council_media::Councils>,
 }
 
 impl Daemon {
+    /// One conference per configured council (`[[gates.council]]`), each started with its first participant; a
+    /// call for no council in particular joins the first one.
     pub fn media(config: &ServeConfig, witness: &Witness) -> anyhow::Result<Self> {
         Ok(match config.media.mode {
             config::MediaMode::Echo => Self {
                 media: Media::Echo,
-                council: None,
+                councils: None,
             },
             config::MediaMode::Council => {
-                let council = council_media::Conference::start(&council_media::ConferenceSpec {
-                    witness: WitnessSpec {
+                let default = config
+                    .gates
+                    .councils
+                    .first()
+                    .map_or("council", |c| c.name.as_str());
+                let councils = council_media::Councils::new(
+                    WitnessSpec {
                         location: witness.1.clone(),
                         key: witness.2.clone(),
                     },
-                    label: "council".into(),
-                    record: None,
-                })
-                .context("starting the council conference")?;
+                    default,
+                );
                 Self {
-                    media: Media::Council(council.clone()),
-                    council: Some(council),
+                    media: Media::Council(councils.clone()),
+                    councils: Some(councils),
                 }
             }
         })
     }
 
-    /// Ends the council conference (every call's media has stopped by now).
+    /// Ends the council conferences (every call's media has stopped by now).
     pub fn stop(self) {
-        if let Some(c) = self.council {
+        if let Some(c) = self.councils {
             c.stop(Duration::from_millis(500));
         }
     }
@@ -432,7 +437,10 @@ pub async fn serve(
                     let tx = tx.clone();
                     // Off the core task: a pipeline takes milliseconds to start.
                     let media = media.clone();
-                    tokio::task::spawn_blocking(move || start_media(&media, &spec, no, &tx));
+                    let council = ua.council_of(no);
+                    tokio::task::spawn_blocking(move || {
+                        start_media(&media, council.as_deref(), &spec, no, &tx)
+                    });
                 }
                 Output::StopMedia(no) => {
                     if let Some(s) = sessions.remove(&no) {
@@ -448,6 +456,7 @@ pub async fn serve(
                         .map(|remote| echo_spec(&negotiated, remote, port, no));
                     let tx = tx.clone();
                     let media = media.clone();
+                    let council = ua.council_of(no);
                     tokio::task::spawn_blocking(move || {
                         // The old session lets go of the port before the new one binds it.
                         if let Some(s) = old {
@@ -455,7 +464,7 @@ pub async fn serve(
                         }
                         // Held: no media until the call is resumed.
                         if let Some(spec) = spec {
-                            start_media(&media, &spec, no, &tx);
+                            start_media(&media, council.as_deref(), &spec, no, &tx);
                         }
                     });
                 }
@@ -520,7 +529,13 @@ pub async fn serve(
 /// Starts a call's media session (on a blocking thread) and reports to the core: `MediaUp` with the session, whose
 /// end (RTP timeout, error) comes back as `MediaEnded`, or `MediaFailed`. A panic in GStreamer glue must not leave
 /// the call waiting for an answer forever.
-fn start_media(media: &Media, spec: &EchoSpec, no: ua::CallNo, tx: &mpsc::UnboundedSender<Event>) {
+fn start_media(
+    media: &Media,
+    council: Option<&str>,
+    spec: &EchoSpec,
+    no: ua::CallNo,
+    tx: &mpsc::UnboundedSender<Event>,
+) {
     let now = Instant::now();
     let ended = tx.clone();
     let on_end = move |why: council_media::Ended| {
@@ -535,13 +550,14 @@ fn start_media(media: &Media, spec: &EchoSpec, no: ua::CallNo, tx: &mpsc::Unboun
             format!("{why:?}"),
         )));
     };
-    let started =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| media.start(spec, on_end)))
-            .unwrap_or_else(|_| {
-                Err(council_media::Error::Start(
-                    "the media session panicked".into(),
-                ))
-            });
+    let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        media.start_in(council, spec, on_end)
+    }))
+    .unwrap_or_else(|_| {
+        Err(council_media::Error::Start(
+            "the media session panicked".into(),
+        ))
+    });
     match started {
         Ok(session) => {
             let _ = tx.send(Event::MediaUp(no, now, session));

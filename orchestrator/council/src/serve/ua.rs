@@ -159,6 +159,8 @@ struct Call {
     uac: bool,
     /// The endpoint the gates admitted this call for (`None`: not through the gates).
     gate_endpoint: Option<String>,
+    /// The council the gates admitted the call into (answered calls).
+    council: Option<String>,
 }
 
 /// A call we are placing, until its final response.
@@ -255,6 +257,11 @@ impl Ua {
     }
 
     /// Calls in progress.
+    /// The council call `no` was admitted into (answered calls; `None` for calls we placed).
+    pub fn council_of(&self, no: CallNo) -> Option<String> {
+        self.calls.get(&no).and_then(|c| c.council.clone())
+    }
+
     pub fn calls(&self) -> usize {
         self.calls.len() + self.outgoing.values().filter(|o| !o.failed).count()
     }
@@ -617,7 +624,7 @@ impl Ua {
         verified: Verified,
         who: &str,
         negotiated: &Negotiated,
-    ) -> Option<String> {
+    ) -> Option<(String, String)> {
         let wanted = req
             .uri
             .sip
@@ -653,7 +660,7 @@ impl Ua {
         self.out
             .push_back(Output::Witness(decision.witness_kind(), fields));
         match decision.outcome {
-            Ok(()) => Some(who.to_owned()),
+            Ok(()) => Some((who.to_owned(), council)),
             Err(rejection) => {
                 self.stats.rejected += 1;
                 let (status, reason) = sip_refusal(&rejection.reason);
@@ -734,7 +741,9 @@ impl Ua {
                 return;
             }
         };
-        let Some(admitted_endpoint) = self.admit(&req, peer, verified, &who, &negotiated) else {
+        let Some((admitted_endpoint, council)) =
+            self.admit(&req, peer, verified, &who, &negotiated)
+        else {
             return;
         };
         let no = self.next_call;
@@ -778,6 +787,7 @@ impl Ua {
             started: now,
             uac: false,
             gate_endpoint: Some(admitted_endpoint),
+            council: Some(council),
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
@@ -849,6 +859,7 @@ impl Ua {
                 "remote-rtp": call.negotiated.remote.map(|a| a.to_string()),
                 "local-rtp-port": port,
                 "transport": call.peer.transport(),
+                "council": call.council,
             }));
             self.out
                 .push_back(Output::Witness(council_witness::kind::CALL_BRIDGED, fields));
@@ -1359,6 +1370,7 @@ impl Ua {
             started: o.started,
             uac: true,
             gate_endpoint: None,
+            council: None,
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
