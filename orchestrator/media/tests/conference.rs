@@ -286,6 +286,27 @@ fn wav_samples(path: &Path) -> Vec<i16> {
         .collect()
 }
 
+/// A call's media on loopback: received on `local` (0: any port), sent to `remote`, 20 ms packets.
+fn loopback_spec(
+    codec: Codec,
+    pt: u8,
+    local: u16,
+    remote: u16,
+    log: &Path,
+    label: String,
+) -> EchoSpec {
+    EchoSpec {
+        codec,
+        payload_type: pt,
+        local: SocketAddr::from(([127, 0, 0, 1], local)),
+        remote: SocketAddr::from(([127, 0, 0, 1], remote)),
+        ptime_ms: 20,
+        witness: witness(log),
+        label,
+        rtp_timeout: Duration::from_secs(5),
+    }
+}
+
 fn free_port() -> u16 {
     UdpSocket::bind("127.0.0.1:0")
         .unwrap()
@@ -315,16 +336,7 @@ fn tone_terminals_meet_in_the_council() {
         .enumerate()
     {
         let terminal_port = free_port();
-        let spec = |local: u16, remote: u16, label: String| EchoSpec {
-            codec,
-            payload_type: pt,
-            local: SocketAddr::from(([127, 0, 0, 1], local)),
-            remote: SocketAddr::from(([127, 0, 0, 1], remote)),
-            ptime_ms: 20,
-            witness: witness(&log),
-            label,
-            rtp_timeout: Duration::from_secs(5),
-        };
+        let spec = |local, remote, label| loopback_spec(codec, pt, local, remote, &log, label);
         let leg = conference
             .join(&spec(0, terminal_port, format!("leg{i}")), |_| {})
             .unwrap();
@@ -398,16 +410,7 @@ fn each_council_is_a_conference_of_its_own() {
         .enumerate()
     {
         let terminal_port = free_port();
-        let spec = |local: u16, remote: u16, label: String| EchoSpec {
-            codec: Codec::Pcmu,
-            payload_type: 0,
-            local: SocketAddr::from(([127, 0, 0, 1], local)),
-            remote: SocketAddr::from(([127, 0, 0, 1], remote)),
-            ptime_ms: 20,
-            witness: witness(&log),
-            label,
-            rtp_timeout: Duration::from_secs(5),
-        };
+        let spec = |local, remote, label| loopback_spec(Codec::Pcmu, 0, local, remote, &log, label);
         let leg = media
             .start_in(council, &spec(0, terminal_port, format!("leg{i}")), |_| {})
             .unwrap();

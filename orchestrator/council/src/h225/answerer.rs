@@ -143,18 +143,17 @@ impl Answerer {
                 self.tunnelling = tunnelling;
                 self.setup_h245 = h245;
                 self.state = State::Offered;
-                let from = setup
-                    .source_address
-                    .iter()
-                    .flatten()
-                    .filter_map(|a| a.as_text())
-                    .collect();
-                let to = setup
-                    .destination_address
-                    .iter()
-                    .flatten()
-                    .filter_map(|a| a.as_text())
-                    .collect();
+                let texts = |aliases: &Option<_>| -> Vec<String> {
+                    aliases
+                        .iter()
+                        .flatten()
+                        .filter_map(|a: &council_h225::AliasAddress| a.as_text())
+                        .collect()
+                };
+                let (from, to) = (
+                    texts(&setup.source_address),
+                    texts(&setup.destination_address),
+                );
                 self.out.push_back(Event::Incoming {
                     call_id: self.call_id,
                     offer: build::fast_start_of(&info),
