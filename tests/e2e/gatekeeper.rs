@@ -3,10 +3,9 @@
 //! reason; every decision is in the witness log, which verifies; and every datagram both ways, written to a
 //! pcap, decodes in tshark as H.225.0 RAS with no malformed packet or expert error and the values we sent.
 
-use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
-use std::time::Duration;
+use std::net::{Ipv4Addr, SocketAddr};
 
-use council_e2e::h323::Gatekeeper;
+use council_e2e::h323::{Gatekeeper, RasTerminal};
 use council_h225::{
     self as h225, AliasAddress, DisengageReason, EndpointIdentifier, H221NonStandard, RasMessage,
     RequestSeqNum, TimeToLive, TransportAddress, VendorIdentifier, builders,
@@ -24,29 +23,6 @@ seats = 8
 members = [ { alias = "guardian-*", role = "guardian" } ]
 "#;
 
-struct Terminal {
-    socket: UdpSocket,
-    gk: SocketAddr,
-    /// Every datagram both ways, for the capture.
-    log: Vec<(SocketAddr, SocketAddr, Vec<u8>)>,
-}
-
-impl Terminal {
-    fn ask(&mut self, msg: &RasMessage) -> RasMessage {
-        let bytes = h225::encode(msg).unwrap();
-        let me = self.socket.local_addr().unwrap();
-        self.socket.send_to(&bytes, self.gk).unwrap();
-        self.log.push((me, self.gk, bytes));
-        let mut buf = [0u8; 4096];
-        let (n, from) = self
-            .socket
-            .recv_from(&mut buf)
-            .expect("the gatekeeper answers");
-        self.log.push((from, me, buf[..n].to_vec()));
-        h225::decode(&buf[..n]).unwrap()
-    }
-}
-
 fn seq(n: u16) -> RequestSeqNum {
     RequestSeqNum::new(n).unwrap()
 }
@@ -57,16 +33,8 @@ fn register_admit_refuse_disengage_unregister() {
     let gatekeeper = Gatekeeper::start(dir.path(), CONFIG);
     let (gk, h225) = (gatekeeper.ras, gatekeeper.h225);
 
-    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
-    socket
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let me = socket.local_addr().unwrap();
-    let mut t = Terminal {
-        socket,
-        gk,
-        log: Vec::new(),
-    };
+    let mut t = RasTerminal::new(gk);
+    let me = t.socket.local_addr().unwrap();
     let ras = TransportAddress::from_socket_addr(me);
     let cs = TransportAddress::ipv4(Ipv4Addr::LOCALHOST, 41800);
     let alias = AliasAddress::h323_id("guardian-1").unwrap();

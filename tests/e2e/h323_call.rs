@@ -1,13 +1,13 @@
 //! A guardian's call into Council over H.225.0 call signalling with Fast Start: Setup (G.729 offer) to the address
 //! `council gatekeeper` announces, CallProceeding/Alerting/Connect (with the answer) back, G.729 RTP sent to the
 //! accepted channel comes back as G.729 with the tone intact, ReleaseComplete ends it — and the witness log has the
-//! call bridged and released.
+//! call bridged and released. A Setup for a call the gatekeeper never admitted is refused, and witnessed.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
-use council_e2e::h323::Gatekeeper;
+use council_e2e::h323::{Gatekeeper, RasTerminal};
 use council_e2e::sip::tone_share;
 use council_h225::signalling::{H323MessageBody, H323UserInformation, build};
 use council_h225::{AliasAddress, decode_value, encode_value};
@@ -45,6 +45,15 @@ fn a_fast_start_call_is_answered_and_its_g729_echoed() {
     let our_rtcp = SocketAddr::new(our_rtp.ip(), our_rtp.port() + 1);
     let offer = council_h245::fast_start_offer(&[Codec::G729], our_rtp, our_rtcp, 1);
     let call_id = [0x5a; 16];
+    // Admitted first (RRQ, ARQ): Council takes a Setup only for a call its gates admitted.
+    let mut ras = RasTerminal::new(gatekeeper.ras);
+    let routed = ras.admit(
+        "guardian-1",
+        "127.0.0.1:41900".parse().unwrap(),
+        call_id,
+        "council",
+    );
+    assert_eq!(routed, h225);
     let mut stream = TcpStream::connect(h225).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -143,4 +152,54 @@ fn a_fast_start_call_is_answered_and_its_g729_echoed() {
     assert!(log.contains("\"kind\":\"call-bridged\"") && log.contains("\"protocol\":\"h323\""));
     assert!(log.contains("\"why\":\"release-complete\""));
     assert!(log.contains("\"label\":\"h323-5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a/rx\""));
+}
+
+/// A Setup straight to Council's call-signalling address, for a call no ARQ admitted, gets a ReleaseComplete and
+/// nothing else; the refusal is witnessed and no call is bridged.
+#[test]
+fn a_setup_without_admission_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let gatekeeper = Gatekeeper::start(dir.path(), "");
+    let mut stream = TcpStream::connect(gatekeeper.h225).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let offer = council_h245::fast_start_offer(
+        &[Codec::G729],
+        "127.0.0.1:42000".parse().unwrap(),
+        "127.0.0.1:42001".parse().unwrap(),
+        1,
+    );
+    let setup = build::setup(
+        [0x6c; 16],
+        [0x6d; 16],
+        vec![AliasAddress::h323_id("intruder").unwrap()],
+        vec![AliasAddress::h323_id("council").unwrap()],
+        None,
+        offer,
+    );
+    send(
+        &mut stream,
+        MessageType::Setup,
+        CallReference::originating(9),
+        &setup,
+    );
+    let mut deframer = tpkt::Deframer::default();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        deframer.push(&buf[..n]);
+        while let Some(p) = deframer.next_payload().unwrap() {
+            got.push(Message::parse(&p).unwrap().message_type);
+        }
+    }
+    assert_eq!(got, [MessageType::ReleaseComplete]);
+    let log = std::fs::read_to_string(dir.path().join("witness.log")).unwrap();
+    assert!(log.contains("\"kind\":\"call-rejected\""), "{log}");
+    assert!(log.contains("\"reason\":\"not-admitted\""), "{log}");
+    assert!(!log.contains("\"kind\":\"call-bridged\""), "{log}");
 }

@@ -42,6 +42,38 @@ pub struct Args {
 /// The receive buffer asked for: room for a burst of several thousand RAS requests.
 const RECEIVE_BUFFER: usize = 4 << 20;
 
+/// The calls the gates admitted into a council, by call key (the callIdentifier in hex), with the council's name —
+/// as the RAS thread's decisions say (its witness entries): call signalling takes a Setup only for one of them, so
+/// no call gets into a council around the gates.
+#[derive(Clone, Default)]
+pub struct Admissions(Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>);
+
+impl Admissions {
+    /// Follows one decision of the gatekeeper.
+    fn observe(&self, kind: &str, fields: &serde_json::Map<String, serde_json::Value>) {
+        let Some(call) = fields.get("call").and_then(|v| v.as_str()) else {
+            return;
+        };
+        let mut calls = self.0.lock().unwrap();
+        if kind == council_witness::kind::CALL_ADMITTED {
+            if let Some(council) = fields
+                .get("destination")
+                .and_then(|v| v.as_str())
+                .and_then(|d| d.strip_prefix("council:"))
+            {
+                calls.insert(call.to_owned(), council.to_owned());
+            }
+        } else if kind == council_witness::kind::CALL_RELEASED {
+            calls.remove(call);
+        }
+    }
+
+    /// The council call `call` was admitted into, if it was.
+    pub fn council_of(&self, call: &str) -> Option<String> {
+        self.0.lock().unwrap().get(call).cloned()
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = ServeConfig::load_with(args.config.as_deref(), |c| {
         if let Some(a) = args.ras {
@@ -93,6 +125,7 @@ pub fn serve(
         )
     })?;
     let h225_addr = h225.local_addr()?;
+    let admissions = Admissions::default();
     let signalling = crate::h225::Signalling {
         media_ip: config.media.ip,
         codecs: config.media.codecs.clone(),
@@ -103,12 +136,7 @@ pub fn serve(
         log: log.clone(),
         rtp_timeout: Duration::from_secs(config.media.rtp_timeout),
         media,
-        councils: config
-            .gates
-            .councils
-            .iter()
-            .map(|c| c.name.clone())
-            .collect(),
+        admissions: Some(admissions.clone()),
     };
     // Stopped (calls released, their threads joined) when this function returns, on every path.
     let h225_server = crate::h225::start(h225, signalling)?;
@@ -166,6 +194,7 @@ pub fn serve(
                     Err(e) => tracing::error!("cannot encode {reply:?}: {e}"),
                 },
                 Output::Witness { kind, fields } => {
+                    admissions.observe(kind, &fields);
                     if let Err(e) = log.append(kind, fields) {
                         tracing::error!("witness log: {e}");
                     }

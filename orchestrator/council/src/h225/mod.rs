@@ -1,5 +1,6 @@
-//! Council's H.225.0 call-signalling side: a guardian's call (Setup with Fast Start, over TCP with TPKT + Q.931) is
-//! answered with CallProceeding, Alerting and Connect carrying the Fast Start answer, and its media goes through the
+//! Council's H.225.0 call-signalling side: a guardian's call (Setup with Fast Start, over TCP with TPKT + Q.931) —
+//! one the gatekeeper's gates admitted, any other is refused — is answered with CallProceeding, Alerting and
+//! Connect carrying the Fast Start answer, and its media goes through the
 //! real leg pipelines (`council-media`) as the daemon's [`Media`] says — a seat in the council, or an echo — as
 //! `council serve` does for SIP. ReleaseComplete (or the connection closing) ends the call; both are witnessed.
 //!
@@ -30,8 +31,9 @@ pub struct Signalling {
     pub rtp_timeout: Duration,
     /// What each call's media is.
     pub media: Media,
-    /// The councils configured: a Setup to one of them joins its conference; any other, the default one.
-    pub councils: Vec<String>,
+    /// The calls the gatekeeper admitted, and into which council: a Setup for any other call is refused
+    /// (witnessed as `call-rejected`). `None`: every Setup is taken, into the default council.
+    pub admissions: Option<crate::gatekeeper::Admissions>,
 }
 
 /// Call signalling being served (see [`start`]); dropping it (or [`Server::stop`]) stops taking calls, releases the
@@ -188,12 +190,33 @@ fn call(
                     from,
                     to,
                 } => {
-                    let council = to
-                        .iter()
-                        .find(|a| s.councils.contains(a))
-                        .or(s.councils.first())
-                        .cloned();
                     call_key = council_witness::hex(&call_id);
+                    // Only a call the gates admitted gets in, into the council they admitted it into.
+                    let council = match &s.admissions {
+                        None => None,
+                        Some(admissions) => match admissions.council_of(&call_key) {
+                            Some(council) => Some(council),
+                            None => {
+                                tracing::info!(call = %call_key, %peer, "Setup without admission refused");
+                                let _ = s.log.append(
+                                    kind::CALL_REJECTED,
+                                    fields(json!({
+                                        "call": call_key,
+                                        "protocol": "h323",
+                                        "from": peer.to_string(),
+                                        "aliases": from,
+                                        "to": to,
+                                        "reason": "not-admitted",
+                                        "text": "a Setup for a call the gatekeeper did not admit",
+                                    })),
+                                );
+                                // No call-released for a call that never was.
+                                call_key.clear();
+                                answerer.refuse();
+                                continue;
+                            }
+                        },
+                    };
                     // Our RTP port, before the session exists (the answer needs it, the session needs the answer).
                     let port = std::net::UdpSocket::bind(SocketAddr::new(s.media_ip, 0))?
                         .local_addr()?
