@@ -10,7 +10,7 @@ use council_media::{Conference, ConferenceSpec, EchoSpec, Ended, Leg, WitnessSpe
 use council_rtp::Codec;
 
 mod common;
-use common::{digests, rtp, share_at, tone, ulaw, unulaw};
+use common::{digests, heard_share, rtp, tone, ulaw, unulaw};
 
 fn witness(log: &Path) -> WitnessSpec {
     WitnessSpec {
@@ -185,10 +185,10 @@ fn everybody_hears_everybody_else_in_their_own_codec() {
             .count();
         assert!(short <= 2, "p{i}: {short} packets not of 20 ms");
         let audio = m.audio(25);
-        let own = share_at(&audio, m.freq);
+        let own = heard_share(&audio, m.freq);
         assert!(own < 0.01, "p{i} hears itself: {own:.4}");
         for (j, other) in members.iter().enumerate().filter(|&(j, _)| j != i) {
-            let share = share_at(&audio, other.freq);
+            let share = heard_share(&audio, other.freq);
             assert!(
                 share > 0.2,
                 "p{i} hears p{j} ({} Hz) at {share:.3}",
@@ -231,7 +231,7 @@ fn who_leaves_or_falls_silent_is_not_heard_and_the_others_go_on() {
         })
         .collect();
     talk(&mut members, &legs.iter().collect::<Vec<_>>(), 50);
-    assert!(share_at(&members[0].audio(25), 1300.0) > 0.2);
+    assert!(heard_share(&members[0].audio(25), 1300.0) > 0.2);
 
     // q2 leaves; q0 and q1 keep talking and no longer hear 1300 Hz.
     legs.pop().unwrap().leave();
@@ -241,9 +241,10 @@ fn who_leaves_or_falls_silent_is_not_heard_and_the_others_go_on() {
     for (i, m) in two.iter().enumerate() {
         let audio = m.audio(10);
         assert!(audio.len() >= 8000, "q{i} heard {} samples", audio.len());
-        assert!(share_at(&audio, 1300.0) < 0.01, "q{i} still hears q2");
+        assert!(heard_share(&audio, 1300.0) < 0.01, "q{i} still hears q2");
         let other = [900.0, 500.0][i];
-        assert!(share_at(&audio, other) > 0.2, "q{i} hears the other");
+        let share = heard_share(&audio, other);
+        assert!(share > 0.2, "q{i} hears the other");
     }
 
     // q1 falls silent: its leg ends by RTP timeout; q0 is not disturbed (it hears silence, packets keep coming).
@@ -307,6 +308,23 @@ fn loopback_spec(
     }
 }
 
+/// Terminal `i` (`Media::Tone`): sends `freq` Hz and records what it hears into `dir/tI.wav`, as `spec` says.
+fn tone_terminal(
+    dir: &Path,
+    i: usize,
+    freq: u32,
+    spec: EchoSpec,
+) -> (council_media::Session, std::path::PathBuf) {
+    let record = dir.join(format!("t{i}.wav"));
+    let terminal = council_media::Media::Tone {
+        freq,
+        record: record.clone(),
+    }
+    .start(&spec, |_| {})
+    .unwrap();
+    (terminal, record)
+}
+
 fn free_port() -> u16 {
     UdpSocket::bind("127.0.0.1:0")
         .unwrap()
@@ -319,7 +337,6 @@ fn free_port() -> u16 {
 /// `Media::Council`: each records the other's tone, not its own.
 #[test]
 fn tone_terminals_meet_in_the_council() {
-    use council_media::Media;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("w.log");
     let mix = dir.path().join("mix.wav");
@@ -340,16 +357,12 @@ fn tone_terminals_meet_in_the_council() {
         let leg = conference
             .join(&spec(0, terminal_port, format!("leg{i}")), |_| {})
             .unwrap();
-        let record = dir.path().join(format!("t{i}.wav"));
-        let terminal = Media::Tone {
+        let (terminal, record) = tone_terminal(
+            dir.path(),
+            i,
             freq,
-            record: record.clone(),
-        }
-        .start(
-            &spec(terminal_port, leg.local_port(), format!("t{i}")),
-            |_| {},
-        )
-        .unwrap();
+            spec(terminal_port, leg.local_port(), format!("t{i}")),
+        );
         assert_eq!(terminal.local_port(), terminal_port);
         sessions.push((leg, terminal));
         records.push((record, freq));
@@ -377,18 +390,18 @@ fn tone_terminals_meet_in_the_council() {
     );
     // (Two tones at the legs' default volume sum past full scale and clip: the shares are lower than on a leg.)
     for (_, freq) in &records {
-        let share = share_at(&full[4000..], f64::from(*freq));
+        let share = heard_share(&full[4000..], f64::from(*freq));
         assert!(share > 0.05, "the mix holds {freq} Hz at {share:.3}");
     }
-    let elsewhere = share_at(&full[4000..], 1400.0);
+    let elsewhere = heard_share(&full[4000..], 1400.0);
     assert!(elsewhere < 0.02, "the mix holds 1400 Hz at {elsewhere:.3}");
     assert!(digests(&log, "council/mix") >= 1);
     for (i, (record, freq)) in records.iter().enumerate() {
         let audio = wav_samples(record);
         assert!(audio.len() >= 8000, "t{i} recorded {} samples", audio.len());
         let other = records[1 - i].1;
-        let heard = share_at(&audio[4000..], f64::from(other));
-        let own = share_at(&audio[4000..], f64::from(*freq));
+        let heard = heard_share(&audio[4000..], f64::from(other));
+        let own = heard_share(&audio[4000..], f64::from(*freq));
         assert!(heard > 0.3, "t{i} hears {other} Hz at {heard:.3}");
         assert!(own < 0.01, "t{i} hears itself at {own:.3}");
     }
@@ -414,16 +427,12 @@ fn each_council_is_a_conference_of_its_own() {
         let leg = media
             .start_in(council, &spec(0, terminal_port, format!("leg{i}")), |_| {})
             .unwrap();
-        let record = dir.path().join(format!("t{i}.wav"));
-        let terminal = Media::Tone {
+        let (terminal, record) = tone_terminal(
+            dir.path(),
+            i,
             freq,
-            record: record.clone(),
-        }
-        .start(
-            &spec(terminal_port, leg.local_port(), format!("t{i}")),
-            |_| {},
-        )
-        .unwrap();
+            spec(terminal_port, leg.local_port(), format!("t{i}")),
+        );
         sessions.push((leg, terminal));
         records.push((record, f64::from(freq)));
     }
@@ -436,18 +445,30 @@ fn each_council_is_a_conference_of_its_own() {
     councils.stop(Duration::from_secs(1));
     let heard: Vec<Vec<i16>> = records
         .iter()
-        .map(|(r, _)| wav_samples(r)[4000..].to_vec())
+        .map(|(r, _)| {
+            let audio = wav_samples(r);
+            assert!(
+                audio.len() >= 8000,
+                "{} recorded {} samples",
+                r.display(),
+                audio.len()
+            );
+            audio[4000..].to_vec()
+        })
         .collect();
     assert!(
-        share_at(&heard[0], records[1].1) > 0.3,
+        heard_share(&heard[0], records[1].1) > 0.3,
         "north 0 hears north 1"
     );
     assert!(
-        share_at(&heard[1], records[0].1) > 0.3,
+        heard_share(&heard[1], records[0].1) > 0.3,
         "north 1 hears north 0"
     );
     for h in &heard[..2] {
-        assert!(share_at(h, records[2].1) < 0.01, "south is heard in north");
+        assert!(
+            heard_share(h, records[2].1) < 0.01,
+            "south is heard in north"
+        );
     }
     let south_peak = heard[2].iter().map(|s| s.unsigned_abs()).max().unwrap_or(0);
     assert!(south_peak < 100, "south, alone, hears {south_peak}");

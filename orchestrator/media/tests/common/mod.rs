@@ -67,3 +67,19 @@ pub fn digests(log: &Path, label: &str) -> usize {
         })
         .count()
 }
+
+/// The share of the energy at `freq` in `samples`, packet by packet: the median over 20 ms stretches (160 samples,
+/// on which every test tone, a multiple of 50 Hz, falls on a bin). A tone heard through RTP, jitter buffers and a
+/// live mixer may jump in phase between packets under load, which a single Goertzel over the whole signal counts
+/// against it; each packet still carries it whole.
+pub fn heard_share(samples: &[i16], freq: f64) -> f64 {
+    let mut shares: Vec<f64> = samples
+        .chunks_exact(160)
+        .map(|c| share_at(c, freq))
+        .collect();
+    if shares.is_empty() {
+        return 0.0;
+    }
+    shares.sort_by(f64::total_cmp);
+    shares[shares.len() / 2]
+}
