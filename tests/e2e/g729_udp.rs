@@ -33,7 +33,7 @@ fn a_tone_crosses_udp_between_two_processes_as_g729() {
     // Started directly, not under timeout(1): that would deliver our SIGINT twice (to the child and to its process
     // group), and gst-launch-1.0 dies of a second SIGINT. The deadline is kept below instead.
     let mut receiver = Command::new("gst-launch-1.0")
-        .args(["-e", "udpsrc", "address=127.0.0.1"])
+        .args(["-e", "udpsrc", "address=127.0.0.1", "reuse=false"])
         .arg(format!("port={port}"))
         .args([
             "caps=application/x-rtp,media=audio,clock-rate=8000,encoding-name=G729,payload=18",

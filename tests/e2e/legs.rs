@@ -489,7 +489,7 @@ fn stock_sender(freq: u32, tail: &str, port: u16) -> Vec<String> {
 
 fn stock_receiver(head: &str, port: u16, wav: &Path) -> Vec<String> {
     words(&format!(
-        "udpsrc address=127.0.0.1 port={port} {head} ! {RAW} ! wavenc ! filesink location={}",
+        "udpsrc address=127.0.0.1 port={port} reuse=false {head} ! {RAW} ! wavenc ! filesink location={}",
         wav.display()
     ))
 }

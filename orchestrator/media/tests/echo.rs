@@ -188,6 +188,34 @@ fn a_port_in_use_is_a_clear_error() {
     assert!(err.contains("rx-rtp-in"), "{err}");
 }
 
+/// Two calls never share an RTP port. udpsrc binds with SO_REUSEADDR and SO_REUSEPORT unless told `reuse=false`,
+/// and Linux then lets a second such socket bind a port the first holds — even when asked for port 0 — and
+/// spreads the packets between them: one caller's audio went to another call (seen as a recording with 160 ms
+/// of a 2 s call). The leg pipelines say `reuse=false`: a held port is refused.
+#[test]
+fn a_port_held_by_another_call_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("w.log");
+    let first = EchoSession::start(&spec(
+        Codec::Pcmu,
+        0,
+        "127.0.0.1:9".parse().unwrap(),
+        &log,
+        "first",
+    ))
+    .unwrap();
+    let mut s = spec(
+        Codec::G729,
+        18,
+        "127.0.0.1:9".parse().unwrap(),
+        &log,
+        "second",
+    );
+    s.local = first.local_addr("127.0.0.1".parse().unwrap());
+    let err = EchoSession::start(&s).unwrap_err().to_string();
+    assert!(err.contains("rx-rtp-in"), "{err}");
+}
+
 fn count(dir: &str) -> usize {
     std::fs::read_dir(dir).unwrap().count()
 }

@@ -28,7 +28,7 @@ fn g729_over_udp_loopback() {
     init();
     let port = free_port();
     let receiver = pipeline(&format!(
-        "udpsrc address=127.0.0.1 port={port} \
+        "udpsrc address=127.0.0.1 port={port} reuse=false \
            caps=\"application/x-rtp,media=audio,clock-rate=8000,encoding-name=G729,payload=18\" ! \
          h323depay name=depay ! appsink name=sink sync=false"
     ));
