@@ -267,6 +267,9 @@ fn closing_and_opening_from_many_threads_neither_deadlocks_nor_reports_a_false_l
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("churn.log");
     let signed = SignerKey::generate("churn").unwrap();
+    // The log exists under the key before the threads start: the other key's opener, scheduled first, would
+    // otherwise create it unsigned (and the signed openers would be the refused ones).
+    drop(WitnessLog::open(&path, opts(Some(&signed), 0)).unwrap());
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     let path2 = path.clone();
     std::thread::spawn(move || {
