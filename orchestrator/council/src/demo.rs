@@ -361,22 +361,26 @@ fn wav_samples(path: &Path) -> anyhow::Result<Vec<i16>> {
         .collect())
 }
 
-/// The share of the energy of 8 kHz `samples` at `freq` (Goertzel), 0 for silence.
+/// The share of the energy of 8 kHz `samples` at `freq`, 0 for silence: a Goertzel per 20 ms block (one packet),
+/// summed over the blocks, so that a tone that jumps in phase between packets (a late or concealed packet) still
+/// counts whole. A sine's bin power over N samples is N²A²/4 and its energy NA²/2, hence power·2/N.
 fn tone_share(samples: &[i16], freq: f64) -> f64 {
+    const BLOCK: usize = 160;
     let w = 2.0 * std::f64::consts::PI * freq / 8000.0;
     let c = 2.0 * w.cos();
-    let (mut s1, mut s2, mut total) = (0.0f64, 0.0f64, 0.0f64);
-    for &x in samples {
-        let x = f64::from(x);
-        let s0 = x + c * s1 - s2;
-        s2 = s1;
-        s1 = s0;
-        total += x * x;
+    let (mut tone, mut total) = (0.0f64, 0.0f64);
+    for block in samples.chunks_exact(BLOCK) {
+        let (mut s1, mut s2) = (0.0f64, 0.0f64);
+        for &x in block {
+            let x = f64::from(x);
+            let s0 = x + c * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+            total += x * x;
+        }
+        tone += 2.0 * (s1 * s1 + s2 * s2 - c * s1 * s2) / BLOCK as f64;
     }
-    if total == 0.0 {
-        return 0.0;
-    }
-    2.0 * (s1 * s1 + s2 * s2 - c * s1 * s2) / (samples.len() as f64 * total)
+    if total == 0.0 { 0.0 } else { tone / total }
 }
 
 #[cfg(test)]
@@ -393,5 +397,20 @@ mod tests {
         assert!(tone_share(&tone, 500.0) > 0.99);
         assert!(tone_share(&tone, 800.0) < 0.001);
         assert_eq!(tone_share(&[0; 100], 500.0), 0.0);
+    }
+
+    #[test]
+    fn a_tone_that_jumps_in_phase_between_packets_still_counts() {
+        // Each 20 ms packet starts the tone afresh at another phase (as after a late or concealed packet): one
+        // Goertzel over the whole second reads such a tone far below its share.
+        let tone: Vec<i16> = (0..8000)
+            .map(|i| {
+                let phase = f64::from(i / 160) * 2.1;
+                let t = f64::from(i % 160) / 8000.0;
+                (8000.0 * (2.0 * std::f64::consts::PI * 500.0 * t + phase).sin()) as i16
+            })
+            .collect();
+        assert!(tone_share(&tone, 500.0) > 0.99);
+        assert!(tone_share(&tone, 800.0) < 0.001);
     }
 }
