@@ -334,3 +334,135 @@ fn each_council_meets_apart() {
     assert_eq!(log.matches("\"council\":\"south\"").count(), 1, "{log}");
     assert!(log.contains("\"label\":\"north/mix\"") && log.contains("\"label\":\"south/mix\""));
 }
+
+/// The first of `n` UDP ports free on 127.0.0.1 now, at an even port above the kernel's ephemeral range (so that
+/// no port 0 of a test running beside lands in it).
+fn high_port_block(n: u16) -> u16 {
+    let offset = u16::try_from(std::process::id() % 400).unwrap() * 8;
+    let start = 61_100 + offset;
+    for base in (start..65_000).step_by(8).chain((61_100..start).step_by(8)) {
+        let held: Vec<_> = (base..base + n)
+            .map_while(|p| std::net::UdpSocket::bind(("127.0.0.1", p)).ok())
+            .collect();
+        if held.len() == usize::from(n) {
+            return base;
+        }
+    }
+    panic!("no {n} free ports above 61100");
+}
+
+/// The `local-rtp-port` of every call-bridged entry of a witness log.
+fn bridged_ports(log: &Path) -> Vec<u64> {
+    std::fs::read_to_string(log)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["kind"] == "call-bridged")
+        .filter_map(|e| e["fields"]["local-rtp-port"].as_u64())
+        .collect()
+}
+
+/// `[media] rtp-ports`: every call, H.323 or SIP, receives RTP on an even port of the range, no two at once on the
+/// same; when all are taken the next call is refused (SIP 500 with a Warning), and a port is used again once its
+/// call has ended.
+#[test]
+fn calls_take_their_rtp_ports_from_the_configured_range() {
+    let dir = tempfile::tempdir().unwrap();
+    let witness = dir.path().join("daemon");
+    let first = high_port_block(4);
+    let config = dir.path().join("council.toml");
+    // Two calls' worth: RTP on `first` and `first + 2`, RTCP on the odd ports above.
+    std::fs::write(
+        &config,
+        format!("[media]\nrtp-ports = [{first}, {}]\n", first + 3),
+    )
+    .unwrap();
+    let (mut daemon, ras, sip) = daemon_with(&witness, &["--config", config.to_str().unwrap()]);
+    let log = witness.join("witness.log");
+    let expert = |name: &str, seconds: u32| {
+        Command::new("timeout")
+            .arg("60")
+            .arg(council())
+            .args([
+                "call",
+                &format!("sip:council@{sip}"),
+                "--sip",
+                "127.0.0.1:0",
+            ])
+            .args(["--seconds", &seconds.to_string(), "--witness-dir"])
+            .arg(dir.path().join(name))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let ada = guardian(dir.path(), ras, "ada", 6)
+        .args(["--tone", "500"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let one = expert("one", 6);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while bridged_ports(&log).len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "two calls bridged: {:?}",
+            bridged_ports(&log)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut both = bridged_ports(&log);
+    both.sort_unstable();
+    assert_eq!(both, [u64::from(first), u64::from(first) + 2]);
+
+    // Both ports taken: the third caller is refused.
+    let refused = expert("two", 1).wait_with_output().unwrap();
+    assert!(!refused.status.success(), "a third call was answered");
+    for (who, child) in [("ada", ada), ("one", one)] {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{who}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Their ports are free again, once the daemon has stopped their sessions (a moment after the hang-ups).
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let again = expert(&format!("three-{tries}"), 1)
+            .wait_with_output()
+            .unwrap();
+        if again.status.success() {
+            break;
+        }
+        assert!(
+            tries < 5,
+            "no call answered after the others ended: {}",
+            String::from_utf8_lossy(&again.stderr)
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let ports = bridged_ports(&log);
+    assert_eq!(ports.len(), 3, "{ports:?}");
+    assert!(
+        ports
+            .iter()
+            .all(|&p| p == u64::from(first) || p == u64::from(first) + 2),
+        "{ports:?} outside {first}-{}",
+        first + 3
+    );
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("\"why\":\"media-failed\""),
+        "no refusal witnessed"
+    );
+
+    daemon.signal(libc::SIGTERM);
+    assert!(
+        daemon.wait_or_kill(Duration::from_secs(20)).success(),
+        "council run"
+    );
+}

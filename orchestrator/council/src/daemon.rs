@@ -42,17 +42,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // The gatekeeper failing (e.g. its port is taken) stops the SIP side too, as a signal would.
     let failed = Arc::new(tokio::sync::Notify::new());
     let ras = {
-        let (config, witness, media, stop, failed) = (
+        let (config, witness, media, ports, stop, failed) = (
             config.clone(),
             (witness.0.clone(), witness.1.clone(), witness.2.clone()),
             daemon.media.clone(),
+            daemon.ports.clone(),
             stop.clone(),
             failed.clone(),
         );
         std::thread::Builder::new()
             .name("ras".into())
             .spawn(move || {
-                let result = crate::gatekeeper::serve(&config, witness, media, &stop);
+                let result = crate::gatekeeper::serve(&config, witness, media, ports, &stop);
                 if result.is_err() {
                     failed.notify_one();
                 }
@@ -63,6 +64,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         config,
         None,
         daemon.media.clone(),
+        daemon.ports.clone(),
         witness,
         Some(failed),
     ));

@@ -94,17 +94,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let daemon = crate::serve::Daemon::media(&config, &witness)?;
     let stop = Arc::new(AtomicBool::new(false));
     stop_on_signals(stop.clone())?;
-    serve(&config, witness, daemon.media.clone(), &stop)?;
+    serve(
+        &config,
+        witness,
+        daemon.media.clone(),
+        daemon.ports.clone(),
+        &stop,
+    )?;
     daemon.stop();
     Ok(ExitCode::SUCCESS)
 }
 
 /// Serves RAS (on this thread) and H.225.0 call signalling (on threads of its own) until `stop`, each call's media
-/// from `media`, every decision into `witness`.
+/// from `media` on a port of `ports`, every decision into `witness`.
 pub fn serve(
     config: &ServeConfig,
     witness: crate::serve::Witness,
     media: council_media::Media,
+    ports: council_media::RtpPorts,
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let (log, log_path, key_path) = witness;
@@ -136,6 +143,7 @@ pub fn serve(
         log: log.clone(),
         rtp_timeout: Duration::from_secs(config.media.rtp_timeout),
         media,
+        ports,
         admissions: Some(admissions.clone()),
     };
     // Stopped (calls released, their threads joined) when this function returns, on every path.

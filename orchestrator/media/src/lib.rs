@@ -3,7 +3,7 @@
 //! The media side of Council's calls: GStreamer pipelines built from the descriptions in `pipelines/` (the one
 //! source of their shape, see [`pipeline`]), one per call leg, with the values of the call set by element name.
 //!
-//! - [`EchoSession`]: what `council serve` answers a SIP call with until the council exists — the caller's RTP,
+//! - [`EchoSession`]: the echo (`[media] mode = "echo"`, for tests and probes) — the caller's RTP,
 //!   decoded, witnessed (`<label>/rx`), encoded again, witnessed (`<label>/tx`) and sent back from the same
 //!   socket (symmetric RTP), in the codec and payload type the SDP negotiated. It ends on request, on an RTP
 //!   timeout, or on a pipeline error, and leaves no thread, socket or pipeline behind.
@@ -12,14 +12,17 @@
 //!   mix witnessed; participants join and leave while it plays. [`Councils`]: one conference per council name.
 //! - [`Media`] / [`Session`]: which of those a daemon gives its calls (or, for a calling terminal, a tone out and
 //!   a recording in: [`ToneSession`]).
+//! - [`RtpPorts`]: which port each call receives RTP on (a configured range, or any).
 
 pub mod conference;
 pub mod echo;
 pub mod pipeline;
+pub mod ports;
 pub mod session;
 
 pub use conference::{Conference, ConferenceSpec, Councils, Leg};
 pub use echo::{EchoSession, EchoSpec, Ended, WitnessSpec};
+pub use ports::{PortLease, RtpPorts};
 pub use session::{Media, Session, ToneSession};
 
 /// Errors of building and running media pipelines.
@@ -35,6 +38,8 @@ pub enum Error {
     NoSuchProperty { element: String, property: String },
     #[error("the pipeline did not start: {0}")]
     Start(String),
+    #[error("RTP ports: {0}")]
+    Ports(String),
 }
 
 /// Initialises GStreamer and registers Council's own elements (witnesstap, h323pay/depay, g729enc/dec, councilmixer) in this

@@ -31,6 +31,8 @@ pub struct Signalling {
     pub rtp_timeout: Duration,
     /// What each call's media is.
     pub media: Media,
+    /// The ports calls receive RTP on.
+    pub ports: council_media::RtpPorts,
     /// The calls the gatekeeper admitted, and into which council: a Setup for any other call is refused
     /// (witnessed as `call-rejected`). `None`: every Setup is taken, into the default council.
     pub admissions: Option<crate::gatekeeper::Admissions>,
@@ -174,6 +176,8 @@ fn call(
     let peer = stream.peer_addr()?;
     let determination = std::process::id().wrapping_mul(2_654_435_761) ^ u32::from(peer.port());
     let mut answerer = Answerer::new(Tunnel::new(&s.codecs, MCU, determination));
+    // The call's RTP port, declared first so that it is given back after the session is gone.
+    let mut lease: Option<council_media::PortLease> = None;
     let mut session: Option<Session> = None;
     // Set (from a GStreamer thread) when the call's media ends by itself (RTP timeout, error).
     let media_ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -218,11 +222,18 @@ fn call(
                         },
                     };
                     // Our RTP port, before the session exists (the answer needs it, the session needs the answer).
-                    let port = std::net::UdpSocket::bind(SocketAddr::new(s.media_ip, 0))?
-                        .local_addr()?
-                        .port();
+                    let ours = match s.ports.lease_port(s.media_ip) {
+                        Ok(ours) => ours,
+                        Err(e) => {
+                            tracing::warn!(call = %call_key, "media: {e}");
+                            answerer.refuse();
+                            continue;
+                        }
+                    };
+                    let port = ours.port();
                     let rtp = SocketAddr::new(s.media_ip, port);
-                    let rtcp = SocketAddr::new(s.media_ip, port + 1);
+                    let rtcp = SocketAddr::new(s.media_ip, ours.rtcp_port());
+                    lease = Some(ours);
                     let Ok((answer, media)) =
                         council_h245::fast_start_answer(&offer, &s.codecs, rtp, rtcp)
                     else {
@@ -274,6 +285,8 @@ fn call(
                     if let Some(sess) = session.take() {
                         sess.stop(Duration::from_millis(300));
                     }
+                    // The port goes back now that nothing is bound to it.
+                    drop(lease.take());
                     if !call_key.is_empty() {
                         let _ = s.log.append(
                             kind::CALL_RELEASED,

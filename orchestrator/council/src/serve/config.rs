@@ -87,6 +87,15 @@ impl ServeConfig {
         Ok(config)
     }
 
+    /// The ports calls receive RTP on (`[media] rtp-ports`); one per process, shared by SIP and H.323.
+    pub fn rtp_ports(&self) -> anyhow::Result<council_media::RtpPorts> {
+        match self.media.rtp_ports {
+            None => Ok(council_media::RtpPorts::any()),
+            Some([first, last]) => council_media::RtpPorts::range(first, last)
+                .map_err(|e| anyhow::anyhow!("media.rtp-ports: {e}")),
+        }
+    }
+
     /// What serde cannot check.
     pub fn check(&self) -> anyhow::Result<()> {
         anyhow::ensure!(
@@ -98,6 +107,7 @@ impl ServeConfig {
             "media.ptime must be 10 to 200 ms"
         );
         anyhow::ensure!(!self.media.codecs.is_empty(), "media.codecs is empty");
+        self.rtp_ports()?;
         anyhow::ensure!(
             self.sip.tcp_max_connections >= 1 && self.sip.tcp_max_per_source >= 1,
             "sip.tcp-max-connections and sip.tcp-max-per-source must be at least 1"
@@ -215,6 +225,9 @@ pub struct MediaConfig {
     pub ptime: u32,
     /// Seconds without RTP that end a call (default 30).
     pub rtp_timeout: u64,
+    /// `[first, last]`: the UDP ports calls receive RTP on (the even ones; RTCP is announced on the odd one
+    /// above), for a firewall that opens just those. Absent (the default): any port the kernel gives.
+    pub rtp_ports: Option<[u16; 2]>,
 }
 
 /// `[media] mode`.
@@ -236,6 +249,7 @@ impl Default for MediaConfig {
             codecs: vec![Codec::Pcmu, Codec::Pcma, Codec::G729],
             ptime: 20,
             rtp_timeout: 30,
+            rtp_ports: None,
         }
     }
 }
@@ -325,8 +339,20 @@ mod tests {
         );
         assert_eq!(c.media.codecs, d.media.codecs);
         assert_eq!(
-            (c.media.mode, c.media.ip, c.media.ptime, c.media.rtp_timeout),
-            (d.media.mode, d.media.ip, d.media.ptime, d.media.rtp_timeout)
+            (
+                c.media.mode,
+                c.media.ip,
+                c.media.ptime,
+                c.media.rtp_timeout,
+                c.media.rtp_ports
+            ),
+            (
+                d.media.mode,
+                d.media.ip,
+                d.media.ptime,
+                d.media.rtp_timeout,
+                d.media.rtp_ports
+            )
         );
         assert_eq!(c.witness.dir, d.witness.dir);
     }
@@ -341,6 +367,15 @@ mod tests {
         c.media.ptime = 5;
         assert!(c.check().unwrap_err().to_string().contains("ptime"));
         c.media.ptime = 20;
+        c.media.rtp_ports = Some([30001, 30002]);
+        let err = c.check().unwrap_err().to_string();
+        assert!(
+            err.contains("media.rtp-ports") && err.contains("30001-30002"),
+            "{err}"
+        );
+        c.media.rtp_ports = Some([30000, 30001]);
+        assert!(c.check().is_ok());
+        c.media.rtp_ports = None;
         c.gatekeeper.default_ttl = 0;
         assert!(c.check().unwrap_err().to_string().contains("default-ttl"));
     }

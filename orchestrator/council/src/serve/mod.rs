@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
-use council_media::{EchoSpec, Media, Session, WitnessSpec};
+use council_media::{EchoSpec, Media, PortLease, RtpPorts, Session, WitnessSpec};
 use council_sip::framing::{Frame, StreamDecoder};
 use council_sip::parse_datagram;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -103,8 +103,10 @@ enum Event {
     /// A TCP connection opened (with the sender of its writes) or closed.
     TcpOpen(u64, mpsc::UnboundedSender<Vec<u8>>),
     TcpClosed(u64),
-    /// A call's media session is up (started on the blocking pool).
-    MediaUp(ua::CallNo, Instant, Session),
+    /// A call's media session is up (started on the blocking pool), on the port it leased.
+    MediaUp(ua::CallNo, Instant, Session, PortLease),
+    /// A held call keeps its port without a session.
+    PortKept(ua::CallNo, PortLease),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -113,7 +115,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let witness = config.open_witness()?;
     let media = Daemon::media(&config, &witness)?;
     let runtime = runtime()?;
-    runtime.block_on(serve(config, None, media.media.clone(), witness, None))?;
+    runtime.block_on(serve(
+        config,
+        None,
+        media.media.clone(),
+        media.ports.clone(),
+        witness,
+        None,
+    ))?;
     media.stop();
     Ok(ExitCode::SUCCESS)
 }
@@ -140,7 +149,8 @@ pub fn call(args: CallArgs) -> anyhow::Result<ExitCode> {
     let config = args.serve.config()?;
     council_media::init().context("initialising GStreamer")?;
     let witness = config.open_witness()?;
-    let answered = runtime()?.block_on(serve(config, Some(dial), media, witness, None))?;
+    let ports = config.rtp_ports()?;
+    let answered = runtime()?.block_on(serve(config, Some(dial), media, ports, witness, None))?;
     // `council call` says whether its call was answered.
     Ok(if answered {
         ExitCode::SUCCESS
@@ -165,6 +175,8 @@ pub type Witness = (council_witness::WitnessLog, PathBuf, Option<PathBuf>);
 /// end with the daemon.
 pub struct Daemon {
     pub media: Media,
+    /// The ports its calls receive RTP on (one pool for SIP and H.323).
+    pub ports: RtpPorts,
     councils: Option<council_media::Councils>,
 }
 
@@ -172,9 +184,11 @@ impl Daemon {
     /// One conference per configured council (`[[gates.council]]`), each started with its first participant; a
     /// call for no council in particular joins the first one.
     pub fn media(config: &ServeConfig, witness: &Witness) -> anyhow::Result<Self> {
+        let ports = config.rtp_ports()?;
         Ok(match config.media.mode {
             config::MediaMode::Echo => Self {
                 media: Media::Echo,
+                ports,
                 councils: None,
             },
             config::MediaMode::Council => {
@@ -192,6 +206,7 @@ impl Daemon {
                 );
                 Self {
                     media: Media::Council(councils.clone()),
+                    ports,
                     councils: Some(councils),
                 }
             }
@@ -236,11 +251,12 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<(UdpSocket, TcpListener)> {
 }
 
 /// Serves until a signal or `stop` is notified (or, with `dial`, until its call is over), each call's media from
-/// `media`; returns whether any call was answered.
+/// `media`, received on a port of `ports`; returns whether any call was answered.
 pub async fn serve(
     config: ServeConfig,
     dial: Option<Dial>,
     media: Media,
+    ports: RtpPorts,
     witness: Witness,
     stop: Option<Arc<tokio::sync::Notify>>,
 ) -> anyhow::Result<bool> {
@@ -318,7 +334,10 @@ pub async fn serve(
     ));
 
     let mut conns: HashMap<u64, mpsc::UnboundedSender<Vec<u8>>> = HashMap::new();
-    let mut sessions: HashMap<ua::CallNo, Session> = HashMap::new();
+    // Each call's media session, and the RTP port it holds.
+    let mut sessions: HashMap<ua::CallNo, (Session, PortLease)> = HashMap::new();
+    // The RTP ports of calls without a session: placed and not answered yet, or held.
+    let mut leases: HashMap<ua::CallNo, PortLease> = HashMap::new();
     let rtp_timeout = Duration::from_secs(config.media.rtp_timeout);
     let witness = WitnessSpec {
         location: log_path.clone(),
@@ -344,12 +363,10 @@ pub async fn serve(
     // `council call`: place the call now, end it after its time.
     let mut hang_up_at: Option<(Instant, ua::CallNo)> = None;
     if let Some(d) = &dial {
-        // The offer needs our RTP port before the session exists (its codec comes with the answer): take a
-        // free one now; the session binds it when the answer comes.
-        let port = std::net::UdpSocket::bind(SocketAddr::new(config.media.ip, 0))?
-            .local_addr()?
-            .port();
-        let mut local = council_sdp::LocalMedia::new(config.media.ip, port);
+        // The offer needs our RTP port before the session exists (its codec comes with the answer): take one
+        // now; the session binds it when the answer comes.
+        let lease = ports.lease_port(config.media.ip)?;
+        let mut local = council_sdp::LocalMedia::new(config.media.ip, lease.port());
         local.codecs = config.media.codecs.clone();
         local.ptime_ms = config.media.ptime;
         let now = Instant::now();
@@ -365,6 +382,7 @@ pub async fn serve(
                 local,
             )
             .map_err(|e| anyhow::anyhow!("cannot place the call: {e}"))?;
+        leases.insert(no, lease);
         hang_up_at = Some((now + Duration::from_secs(d.seconds), no));
     }
 
@@ -385,10 +403,16 @@ pub async fn serve(
                 Some(Event::Ua(input)) => ua.handle(input),
                 Some(Event::TcpOpen(n, w)) => { conns.insert(n, w); }
                 Some(Event::TcpClosed(n)) => { conns.remove(&n); }
-                Some(Event::MediaUp(no, at, session)) => {
+                Some(Event::MediaUp(no, at, session, lease)) => {
                     let port = session.local_port();
-                    sessions.insert(no, session);
+                    sessions.insert(no, (session, lease));
                     ua.handle(Input::MediaStarted(at, no, port));
+                }
+                Some(Event::PortKept(no, lease)) => {
+                    // Unless the call ended meanwhile.
+                    if ua.has_call(no) {
+                        leases.insert(no, lease);
+                    }
                 }
                 None => break,
             },
@@ -433,22 +457,58 @@ pub async fn serve(
                         ));
                         continue;
                     };
+                    // The call's port: a call we placed has had one since its offer; an answer takes one now.
+                    // It travels with the session (and comes back with it, or is dropped if it fails).
+                    let lease = match leases.remove(&no) {
+                        Some(lease) => lease,
+                        None => match ports.lease(config.media.ip) {
+                            Ok(lease) => lease,
+                            Err(e) => {
+                                ua.handle(Input::MediaFailed(Instant::now(), no, e.to_string()));
+                                continue;
+                            }
+                        },
+                    };
+                    let port = if lease.port() != 0 {
+                        lease.port()
+                    } else {
+                        port
+                    };
                     let spec = echo_spec(&negotiated, remote, port, no);
                     let tx = tx.clone();
                     // Off the core task: a pipeline takes milliseconds to start.
                     let media = media.clone();
                     let council = ua.council_of(no);
                     tokio::task::spawn_blocking(move || {
-                        start_media(&media, council.as_deref(), &spec, no, &tx)
+                        start_media(&media, council.as_deref(), &spec, no, lease, &tx)
                     });
                 }
                 Output::StopMedia(no) => {
-                    if let Some(s) = sessions.remove(&no) {
-                        tokio::task::spawn_blocking(move || s.stop(Duration::from_millis(300)));
+                    // The port goes back once the session has let go of it (a session still starting has its
+                    // lease with it, and is stopped when it comes up: the UA stops media of an ended call).
+                    leases.remove(&no);
+                    if let Some((s, lease)) = sessions.remove(&no) {
+                        tokio::task::spawn_blocking(move || {
+                            s.stop(Duration::from_millis(300));
+                            drop(lease);
+                        });
                     }
                 }
                 Output::RestartMedia(no, negotiated, port) => {
-                    let old = sessions.remove(&no);
+                    // The session is rebuilt on the call's port: its lease goes along (kept apart while held).
+                    let (old, lease) = match sessions.remove(&no) {
+                        Some((s, lease)) => (Some(s), lease),
+                        None => match leases
+                            .remove(&no)
+                            .map_or_else(|| ports.lease(config.media.ip), Ok)
+                        {
+                            Ok(lease) => (None, lease),
+                            Err(e) => {
+                                ua.handle(Input::MediaFailed(Instant::now(), no, e.to_string()));
+                                continue;
+                            }
+                        },
+                    };
                     let sends = negotiated.direction.sends();
                     let spec = negotiated
                         .remote
@@ -462,9 +522,14 @@ pub async fn serve(
                         if let Some(s) = old {
                             s.stop(Duration::from_millis(300));
                         }
-                        // Held: no media until the call is resumed.
-                        if let Some(spec) = spec {
-                            start_media(&media, council.as_deref(), &spec, no, &tx);
+                        // Held: no media until the call is resumed; the call keeps its port.
+                        match spec {
+                            Some(spec) => {
+                                start_media(&media, council.as_deref(), &spec, no, lease, &tx)
+                            }
+                            None => {
+                                let _ = tx.send(Event::PortKept(no, lease));
+                            }
                         }
                     });
                 }
@@ -517,7 +582,12 @@ pub async fn serve(
     }
     let stops: Vec<_> = sessions
         .drain()
-        .map(|(_, s)| tokio::task::spawn_blocking(move || s.stop(Duration::from_millis(500))))
+        .map(|(_, (s, lease))| {
+            tokio::task::spawn_blocking(move || {
+                s.stop(Duration::from_millis(500));
+                drop(lease);
+            })
+        })
         .collect();
     for s in stops {
         let _ = s.await;
@@ -534,6 +604,7 @@ fn start_media(
     council: Option<&str>,
     spec: &EchoSpec,
     no: ua::CallNo,
+    lease: PortLease,
     tx: &mpsc::UnboundedSender<Event>,
 ) {
     let now = Instant::now();
@@ -560,7 +631,7 @@ fn start_media(
     });
     match started {
         Ok(session) => {
-            let _ = tx.send(Event::MediaUp(no, now, session));
+            let _ = tx.send(Event::MediaUp(no, now, session, lease));
         }
         Err(e) => {
             let _ = tx.send(Event::Ua(Input::MediaFailed(now, no, e.to_string())));

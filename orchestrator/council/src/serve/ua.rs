@@ -262,6 +262,11 @@ impl Ua {
         self.calls.get(&no).and_then(|c| c.council.clone())
     }
 
+    /// Whether call `no` is up (or being set up).
+    pub fn has_call(&self, no: CallNo) -> bool {
+        self.calls.contains_key(&no)
+    }
+
     pub fn calls(&self) -> usize {
         self.calls.len() + self.outgoing.values().filter(|o| !o.failed).count()
     }
