@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use council_e2e::council;
-use council_e2e::sip::{Guard, read_wav, tone_share, witness_count};
+use council_e2e::sip::{Guard, high_port_block, read_wav, tone_share, witness_count};
 
 /// Starts `council run` on free loopback ports; returns it and its RAS and SIP addresses.
 fn daemon(dir: &Path) -> (Guard, SocketAddr, SocketAddr) {
@@ -333,22 +333,6 @@ fn each_council_meets_apart() {
     assert_eq!(log.matches("\"council\":\"north\"").count(), 2, "{log}");
     assert_eq!(log.matches("\"council\":\"south\"").count(), 1, "{log}");
     assert!(log.contains("\"label\":\"north/mix\"") && log.contains("\"label\":\"south/mix\""));
-}
-
-/// The first of `n` UDP ports free on 127.0.0.1 now, at an even port above the kernel's ephemeral range (so that
-/// no port 0 of a test running beside lands in it).
-fn high_port_block(n: u16) -> u16 {
-    let offset = u16::try_from(std::process::id() % 400).unwrap() * 8;
-    let start = 61_100 + offset;
-    for base in (start..65_000).step_by(8).chain((61_100..start).step_by(8)) {
-        let held: Vec<_> = (base..base + n)
-            .map_while(|p| std::net::UdpSocket::bind(("127.0.0.1", p)).ok())
-            .collect();
-        if held.len() == usize::from(n) {
-            return base;
-        }
-    }
-    panic!("no {n} free ports above 61100");
 }
 
 /// The `local-rtp-port` of every call-bridged entry of a witness log.

@@ -86,6 +86,22 @@ pub fn free_port() -> u16 {
     free_ports(1)
 }
 
+/// The first of `n` UDP ports free on 127.0.0.1 now, at an even port above the kernel's ephemeral range (so that
+/// no port 0 of a test running beside lands in it).
+pub fn high_port_block(n: u16) -> u16 {
+    let offset = u16::try_from(std::process::id() % 400).unwrap() * 8;
+    let start = 61_100 + offset;
+    for base in (start..65_000).step_by(8).chain((61_100..start).step_by(8)) {
+        let held: Vec<_> = (base..base + n)
+            .map_while(|p| UdpSocket::bind(("127.0.0.1", p)).ok())
+            .collect();
+        if held.len() == usize::from(n) {
+            return base;
+        }
+    }
+    panic!("no {n} free ports above 61100");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Child processes: killed on drop, waited for with a deadline.
 

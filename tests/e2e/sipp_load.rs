@@ -212,10 +212,22 @@ fn hold_and_resume_by_reinvite() {
     if Target::from_env() != Target::Council {
         return;
     }
-    // With an echo, and with a seat in the council (the leg leaves and joins again).
-    for media in ["echo", "council"] {
+    // With an echo, and with a seat in the council (the leg leaves and joins again); and on the one RTP port of
+    // a configured range, which the call keeps while it is held.
+    for media in ["echo", "council", "one-port"] {
         let dir = tempfile::tempdir().unwrap();
-        let server = Server::start(dir.path(), &["--media", media]);
+        let config = dir.path().join("council.toml");
+        let first = high_port_block(2);
+        std::fs::write(
+            &config,
+            format!("[media]\nrtp-ports = [{first}, {}]\n", first + 1),
+        )
+        .unwrap();
+        let args: &[&str] = match media {
+            "one-port" => &["--config", config.to_str().unwrap()],
+            m => &["--media", m],
+        };
+        let server = Server::start(dir.path(), args);
         let r = Sipp::scenario(dir.path(), server.sip, "uac_hold_resume.xml")
             .arg("-m")
             .arg("1")
@@ -223,9 +235,16 @@ fn hold_and_resume_by_reinvite() {
         assert_eq!((r.successful, r.failed), (1, 0), "{media}: {}", r.report());
         let released = server.await_witness("call-released", 1, Duration::from_secs(10));
         let bridged = server.witness_count("call-bridged");
+        let log = std::fs::read_to_string(server.witness_log()).unwrap();
         let witness_dir = server.witness_dir.clone();
         server.stop();
         assert_eq!((bridged, released), (1, 1), "{media}");
+        if media == "one-port" {
+            assert!(
+                log.contains(&format!("\"local-rtp-port\":{first}")),
+                "{log}"
+            );
+        }
         verify_witness(&witness_dir);
     }
 }
