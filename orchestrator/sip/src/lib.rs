@@ -21,6 +21,7 @@ pub mod uas;
 
 pub use framing::{Frame, FramingError, StreamDecoder};
 pub use message::{
-    CSeq, Header, Headers, Message, Method, NameAddr, Param, Request, Response, SipUri, Uri, Via,
+    CSeq, Header, Headers, Message, Method, NameAddr, Param, Request, Response, RouteValue, SipUri,
+    Uri, Via,
 };
 pub use parse::{ParseError, Problem, parse_datagram};

@@ -278,6 +278,28 @@ pub struct Core {
     pub content_type: Option<String>,
     /// Option tags of the Require header(s).
     pub require: Vec<String>,
+    /// Every Record-Route value, in order (comma-separated values split): the proxies that stay on the dialog's
+    /// path (RFC 3261 §12.1).
+    pub record_route: Vec<RouteValue>,
+}
+
+/// One Route or Record-Route value: its text as written — copied unchanged into responses and Route headers, as
+/// RFC 3261 §12.1.1 wants — and its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteValue {
+    pub text: String,
+    pub addr: NameAddr,
+}
+
+impl RouteValue {
+    /// A loose router (`;lr` in its URI, RFC 3261 §16.12.1.1); otherwise a strict (RFC 2543) one.
+    pub fn loose(&self) -> bool {
+        self.addr
+            .uri
+            .sip
+            .as_ref()
+            .is_some_and(|u| find_param(&u.params, "lr").is_some())
+    }
 }
 
 /// A validated SIP request.

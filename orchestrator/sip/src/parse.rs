@@ -18,8 +18,8 @@
 use thiserror::Error;
 
 use crate::message::{
-    CSeq, Core, Header, Headers, Message, Method, NameAddr, Param, Request, Response, SipUri, Uri,
-    Via,
+    CSeq, Core, Header, Headers, Message, Method, NameAddr, Param, Request, Response, RouteValue,
+    SipUri, Uri, Via,
 };
 
 /// What was wrong with a message.
@@ -544,6 +544,7 @@ fn parse_core(headers: &Headers, method: Option<&Method>) -> Result<Core, Proble
             contact.push(Some(parse_name_addr(part).map_err(bad("Contact"))?));
         }
     }
+    let mut record_route = Vec::new();
     for name in ["Route", "Record-Route"] {
         for value in headers.get_all(name) {
             let why = match name {
@@ -554,6 +555,12 @@ fn parse_core(headers: &Headers, method: Option<&Method>) -> Result<Core, Proble
                 let addr = parse_name_addr(part).map_err(&why)?;
                 if addr.display.is_none() && !part.trim_start().starts_with('<') {
                     return Err(why("route values must be in <>"));
+                }
+                if name == "Record-Route" {
+                    record_route.push(RouteValue {
+                        text: part.trim().to_owned(),
+                        addr,
+                    });
                 }
             }
         }
@@ -603,6 +610,7 @@ fn parse_core(headers: &Headers, method: Option<&Method>) -> Result<Core, Proble
         contact,
         content_type,
         require,
+        record_route,
     })
 }
 
@@ -1076,6 +1084,34 @@ mod tests {
             (r.core.via[0].host.as_str(), r.core.via[0].port),
             ("[2001:db8::2]", Some(5060))
         );
+    }
+
+    #[test]
+    fn record_route_values_are_kept_in_order_as_written() {
+        let extra = "Record-Route: <sip:p1.example.com;lr>, \"Edge\" <sip:192.0.2.7:5070;lr;transport=udp>;x=1\r\n\
+                     Route: <sip:ignored.example.com;lr>\r\nRecord-Route: <sip:192.0.2.9>\r\n";
+        let Message::Request(r) = parse_datagram(&req(extra)).unwrap() else {
+            panic!("not a request")
+        };
+        let texts: Vec<&str> = r
+            .core
+            .record_route
+            .iter()
+            .map(|v| v.text.as_str())
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                "<sip:p1.example.com;lr>",
+                "\"Edge\" <sip:192.0.2.7:5070;lr;transport=udp>;x=1",
+                "<sip:192.0.2.9>"
+            ]
+        );
+        let loose: Vec<bool> = r.core.record_route.iter().map(RouteValue::loose).collect();
+        assert_eq!(loose, [true, true, false]);
+        let edge = r.core.record_route[1].addr.uri.sip.as_ref().unwrap();
+        assert_eq!((edge.host.as_str(), edge.port), ("192.0.2.7", Some(5070)));
+        assert!(parse_datagram(&req("")).is_ok_and(|m| m.core().record_route.is_empty()));
     }
 
     #[test]

@@ -19,6 +19,10 @@
 //!
 //! A media session that ends by itself (RTP timeout, error) ends its call: a BYE goes to the caller, sent
 //! through a `NonInviteClient` (retransmitted over UDP).
+//!
+//! Proxies that record-route stay on the dialog's path (§12.1): the INVITE's Record-Route values are copied into
+//! the 180 and the 200 as written, and are the route set of the requests we send in the dialog (a 2xx's, reversed,
+//! for a call we placed): Route headers, and the first proxy as the next hop (§12.2.1.1; strict routers too).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
@@ -32,7 +36,7 @@ use council_sip::transaction::{
     ServerInput, Timers,
 };
 use council_sip::uas::{self, UasPolicy, Verdict};
-use council_sip::{Message, Method, ParseError, Request, Response};
+use council_sip::{Message, Method, ParseError, Request, Response, RouteValue};
 use serde_json::{Map, Value, json};
 
 /// How a message came and goes: the peer's address and the transport (a TCP connection by its number).
@@ -55,6 +59,72 @@ impl Peer {
 
 /// A call's number, for media commands.
 pub type CallNo = u64;
+
+/// The Record-Route headers of `req`, as written, for the responses that establish its dialog (§12.1.1).
+fn record_route(req: &Request) -> impl Iterator<Item = (&'static str, &str)> {
+    req.core
+        .record_route
+        .iter()
+        .map(|r| ("Record-Route", r.text.as_str()))
+}
+
+/// How a request of ours in a dialog is sent (RFC 3261 §12.2.1.1): its Request-URI, its Route header values, and
+/// the next hop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Routing {
+    uri: String,
+    routes: Vec<String>,
+    peer: Peer,
+}
+
+impl Routing {
+    /// Without a route set, straight to the remote target over `peer` (where the dialog's requests came from). A
+    /// loose router first: the remote target as Request-URI, the whole route set as Route. A strict router
+    /// first: its URI as Request-URI, the rest and the remote target as Route. Over UDP the next hop is the first
+    /// route's address when it is an IP address (a name is not resolved: `peer` then); over TCP the connection
+    /// the dialog has.
+    fn of(route_set: &[RouteValue], remote_target: &str, peer: Peer) -> Self {
+        let Some(first) = route_set.first() else {
+            return Self {
+                uri: remote_target.to_owned(),
+                routes: Vec::new(),
+                peer,
+            };
+        };
+        let hop = first
+            .addr
+            .uri
+            .sip
+            .as_ref()
+            .filter(|_| !peer.reliable())
+            .and_then(|u| {
+                let host = u.host.trim_start_matches('[').trim_end_matches(']');
+                let ip: IpAddr = host.parse().ok()?;
+                Some(SocketAddr::new(
+                    ip,
+                    u.port.unwrap_or(if u.secure { 5061 } else { 5060 }),
+                ))
+            })
+            .map_or(peer, |addr| Peer { addr, conn: None });
+        let texts = route_set.iter().map(|r| r.text.clone());
+        if first.loose() {
+            Self {
+                uri: remote_target.to_owned(),
+                routes: texts.collect(),
+                peer: hop,
+            }
+        } else {
+            Self {
+                uri: first.addr.uri.text.clone(),
+                routes: texts
+                    .skip(1)
+                    .chain([format!("<{remote_target}>")])
+                    .collect(),
+                peer: hop,
+            }
+        }
+    }
+}
 
 /// What the run loop tells the UA.
 #[derive(Debug)]
@@ -151,6 +221,8 @@ struct Call {
     retransmit: Option<(Instant, Duration, Instant)>,
     /// The caller's Contact URI (where a BYE of ours goes), From and To as the caller wrote them.
     remote_target: String,
+    /// The proxies our requests in the dialog go through, first hop first (§12.1.1, §12.1.2).
+    route_set: Vec<RouteValue>,
     from: String,
     to: String,
     local_cseq: u32,
@@ -208,8 +280,8 @@ pub struct Ua {
     invite_servers: HashMap<Key, (Peer, InviteServer)>,
     clients: HashMap<String, (Peer, NonInviteClient)>,
     outgoing: HashMap<CallNo, Outgoing>,
-    /// The ACK of each call we placed, for retransmitted 2xx responses.
-    acks: HashMap<CallNo, Vec<u8>>,
+    /// The ACK of each call we placed and its next hop, for retransmitted 2xx responses.
+    acks: HashMap<CallNo, (Peer, Vec<u8>)>,
     buckets: HashMap<IpAddr, Bucket>,
     out: VecDeque<Output>,
     next_call: CallNo,
@@ -765,8 +837,9 @@ impl Ua {
             .unwrap_or_else(|| format!("sip:{}", peer.addr));
         self.reply(peer, &req, 100, "Trying", &local_tag, &[]);
         let contact = self.contact(peer);
-        let ringing =
-            Response::reply_to(&req, 180, "Ringing", &local_tag, &[("Contact", &contact)]).ok();
+        let mut headers = vec![("Contact", contact.as_str())];
+        headers.extend(record_route(&req));
+        let ringing = Response::reply_to(&req, 180, "Ringing", &local_tag, &headers).ok();
         let last_response = ringing.map(|r| r.to_bytes());
         if let Some(b) = &last_response {
             self.send(peer, b.clone());
@@ -780,6 +853,7 @@ impl Ua {
             invite_key: Key::of_request(&req),
             from: req.headers.get("From").unwrap_or_default().to_owned(),
             to: req.headers.get("To").unwrap_or_default().to_owned(),
+            route_set: req.core.record_route.clone(),
             invite: req,
             state: CallState::Starting,
             negotiated: negotiated.clone(),
@@ -819,17 +893,16 @@ impl Ua {
             return;
         };
         let contact = self.contact(call.peer);
-        let response = Response::reply_to(
-            &call.invite,
-            200,
-            "OK",
-            &call.local_tag,
-            &[("Contact", &contact), ("Content-Type", "application/sdp")],
-        )
-        .map(|mut r| {
-            r.body = sdp.into_bytes();
-            r.to_bytes()
-        });
+        let mut headers = vec![
+            ("Contact", contact.as_str()),
+            ("Content-Type", "application/sdp"),
+        ];
+        headers.extend(record_route(&call.invite));
+        let response =
+            Response::reply_to(&call.invite, 200, "OK", &call.local_tag, &headers).map(|mut r| {
+                r.body = sdp.into_bytes();
+                r.to_bytes()
+            });
         let Ok(bytes) = response else {
             return;
         };
@@ -1111,7 +1184,8 @@ impl Ua {
         };
         let cseq = format!("{} BYE", call.local_cseq);
         let contact = self.contact(call.peer);
-        let headers = [
+        let routing = Routing::of(&call.route_set, &call.remote_target, call.peer);
+        let mut headers = vec![
             ("Via", via.as_str()),
             ("Max-Forwards", "70"),
             ("From", from.as_str()),
@@ -1120,14 +1194,16 @@ impl Ua {
             ("CSeq", cseq.as_str()),
             ("Contact", contact.as_str()),
         ];
-        match Request::build(&Method::Bye, &call.remote_target, &headers, &[]) {
+        headers.extend(routing.routes.iter().map(|r| ("Route", r.as_str())));
+        match Request::build(&Method::Bye, &routing.uri, &headers, &[]) {
             Ok(bye) => {
+                let peer = routing.peer;
                 let mut client =
-                    NonInviteClient::new(&bye, call.peer.reliable(), self.config.timers, now);
+                    NonInviteClient::new(&bye, peer.reliable(), self.config.timers, now);
                 while let transaction::Output::Transmit(b) = client.poll_output() {
-                    self.send(call.peer, b);
+                    self.send(peer, b);
                 }
-                self.clients.insert(branch, (call.peer, client));
+                self.clients.insert(branch, (peer, client));
             }
             Err(e) => tracing::warn!(call = %call.call_id, "cannot build a BYE: {e}"),
         }
@@ -1326,23 +1402,23 @@ impl Ua {
             o.peer.transport(),
             self.config.contact
         );
-        let ack = Request::build(
-            &Method::Ack,
-            &remote_target,
-            &[
-                ("Via", via.as_str()),
-                ("Max-Forwards", "70"),
-                ("From", o.from.as_str()),
-                ("To", to.as_str()),
-                ("Call-ID", o.call_id.as_str()),
-                ("CSeq", "1 ACK"),
-            ],
-            &[],
-        );
+        // §12.1.2: the route set of a dialog we started is the 2xx's Record-Route, reversed.
+        let route_set: Vec<RouteValue> = r.core.record_route.iter().rev().cloned().collect();
+        let routing = Routing::of(&route_set, &remote_target, o.peer);
+        let mut headers = vec![
+            ("Via", via.as_str()),
+            ("Max-Forwards", "70"),
+            ("From", o.from.as_str()),
+            ("To", to.as_str()),
+            ("Call-ID", o.call_id.as_str()),
+            ("CSeq", "1 ACK"),
+        ];
+        headers.extend(routing.routes.iter().map(|r| ("Route", r.as_str())));
+        let ack = Request::build(&Method::Ack, &routing.uri, &headers, &[]);
         if let Ok(ack) = &ack {
             let bytes = ack.to_bytes();
-            self.send(o.peer, bytes.clone());
-            self.acks.insert(no, bytes);
+            self.send(routing.peer, bytes.clone());
+            self.acks.insert(no, (routing.peer, bytes));
         }
         let negotiated = council_sdp::accept_answer(&r.body, &o.local);
         let o_port = o.local.port;
@@ -1369,6 +1445,7 @@ impl Ua {
             last_response: None,
             retransmit: None,
             remote_target,
+            route_set,
             from: o.from,
             to,
             local_cseq: 2,
@@ -1421,10 +1498,9 @@ impl Ua {
             && resp.status < 300
         {
             // A retransmitted 2xx of a call we placed: the ACK again (§13.2.2.4).
-            if let Some(ack) = self.acks.get(&no).cloned()
-                && let Some(call) = self.calls.get(&no)
+            if let Some((peer, ack)) = self.acks.get(&no).cloned()
+                && self.calls.contains_key(&no)
             {
-                let peer = call.peer;
                 self.send(peer, ack);
             }
             return;
@@ -1645,9 +1721,18 @@ mod tests {
     }
 
     fn invite(call: &str, branch: &str) -> Box<Message> {
+        invite_headers(call, branch, "")
+    }
+
+    /// An INVITE with `extra` header lines (each ending in CRLF) after Max-Forwards.
+    fn invite_with(call: &str, extra: &str) -> Box<Message> {
+        invite_headers(call, "z9hG4bKx1", extra)
+    }
+
+    fn invite_headers(call: &str, branch: &str, extra: &str) -> Box<Message> {
         let sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
         let text = format!(
-            "INVITE sip:council@127.0.0.1:5999 SIP/2.0\r\nVia: SIP/2.0/UDP {CALLER};branch={branch}\r\nMax-Forwards: 70\r\n\
+            "INVITE sip:council@127.0.0.1:5999 SIP/2.0\r\nVia: SIP/2.0/UDP {CALLER};branch={branch}\r\nMax-Forwards: 70\r\n{extra}\
              From: <sip:ada@127.0.0.1>;tag=a1\r\nTo: <sip:council@127.0.0.1>\r\nCall-ID: {call}\r\nCSeq: 1 INVITE\r\n\
              Contact: <sip:ada@{CALLER}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
             sdp.len()
@@ -1694,6 +1779,115 @@ mod tests {
             }
         }
         (sent, other)
+    }
+
+    /// Proxies that record-route: the 180 and 200 carry the Record-Route values as written and in order, and our
+    /// BYE goes to the first proxy with them as Route, the caller's Contact as Request-URI.
+    #[test]
+    fn record_routing_proxies_stay_on_the_path() {
+        let mut ua = ua();
+        let t0 = Instant::now();
+        let req = invite_with(
+            "rr1",
+            "Record-Route: <sip:127.0.0.2:5070;lr>, <sip:p2.example.net;lr;x=y>\r\n\
+             Record-Route: <sip:127.0.0.3;lr>\r\n",
+        );
+        ua.handle(Input::Message(t0, peer(), req));
+        let (sent, other) = drain(&mut ua);
+        let expected = [
+            "Record-Route: <sip:127.0.0.2:5070;lr>",
+            "Record-Route: <sip:p2.example.net;lr;x=y>",
+            "Record-Route: <sip:127.0.0.3;lr>",
+        ];
+        let rr = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| l.starts_with("Record-Route:"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(sent[1].0, 180);
+        assert_eq!(rr(&sent[1].1), expected);
+        assert!(rr(&sent[0].1).is_empty(), "the 100 establishes no dialog");
+        let no = other
+            .iter()
+            .find_map(|o| match o {
+                Output::StartMedia(no, ..) => Some(*no),
+                _ => None,
+            })
+            .unwrap();
+        ua.handle(Input::MediaStarted(t0, no, 30000));
+        let (sent, _) = drain(&mut ua);
+        assert_eq!(
+            (sent[0].0, rr(&sent[0].1)),
+            (200, expected.map(String::from).to_vec())
+        );
+        // Our BYE (media ended): Route = the route set, Request-URI = the caller's Contact, to the first proxy.
+        ua.handle(Input::MediaEnded(t0, no, "RtpTimeout".into()));
+        let bye = std::iter::from_fn(|| ua.poll_output())
+            .find_map(|o| match o {
+                Output::Send(peer, bytes) => Some((peer, String::from_utf8(bytes).unwrap())),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(bye.0.addr, "127.0.0.2:5070".parse::<SocketAddr>().unwrap());
+        assert!(
+            bye.1
+                .starts_with(&format!("BYE sip:ada@{CALLER} SIP/2.0\r\n")),
+            "{}",
+            bye.1
+        );
+        let routes: Vec<&str> = bye.1.lines().filter(|l| l.starts_with("Route:")).collect();
+        assert_eq!(
+            routes,
+            [
+                "Route: <sip:127.0.0.2:5070;lr>",
+                "Route: <sip:p2.example.net;lr;x=y>",
+                "Route: <sip:127.0.0.3;lr>"
+            ]
+        );
+    }
+
+    /// A strict router first (no `lr`): its URI is the Request-URI, the remote target the last Route; a name we
+    /// do not resolve sends to the dialog's peer; over TCP the connection stays.
+    #[test]
+    fn routing_of_strict_routers_names_and_tcp() {
+        let values = |texts: &[&str]| -> Vec<RouteValue> {
+            let header: String = texts
+                .iter()
+                .map(|t| format!("Record-Route: {t}\r\n"))
+                .collect();
+            let Message::Request(r) = *invite_with("rr2", &header) else {
+                panic!()
+            };
+            r.core.record_route
+        };
+        let udp = peer();
+        let strict = Routing::of(
+            &values(&["<sip:127.0.0.9:5080>", "<sip:127.0.0.8;lr>"]),
+            "sip:ada@h",
+            udp,
+        );
+        assert_eq!(strict.uri, "sip:127.0.0.9:5080");
+        assert_eq!(strict.routes, ["<sip:127.0.0.8;lr>", "<sip:ada@h>"]);
+        assert_eq!(
+            strict.peer.addr,
+            "127.0.0.9:5080".parse::<SocketAddr>().unwrap()
+        );
+        let named = Routing::of(&values(&["<sip:proxy.example.net;lr>"]), "sip:ada@h", udp);
+        assert_eq!((named.uri.as_str(), named.peer), ("sip:ada@h", udp));
+        let tcp = Peer {
+            addr: udp.addr,
+            conn: Some(4),
+        };
+        let over_tcp = Routing::of(&values(&["<sip:127.0.0.9;lr>"]), "sip:ada@h", tcp);
+        assert_eq!(over_tcp.peer, tcp);
+        let none = Routing::of(&[], "sip:ada@h", udp);
+        assert_eq!(
+            (none.uri.as_str(), none.routes.len(), none.peer),
+            ("sip:ada@h", 0, udp)
+        );
+        let v6 = Routing::of(&values(&["<sip:[::1]:5090;lr>"]), "sip:ada@h", udp);
+        assert_eq!(v6.peer.addr, "[::1]:5090".parse::<SocketAddr>().unwrap());
     }
 
     #[test]
