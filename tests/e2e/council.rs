@@ -380,13 +380,14 @@ fn calls_take_their_rtp_ports_from_the_configured_range() {
             .spawn()
             .unwrap()
     };
-    let ada = guardian(dir.path(), ras, "ada", 6)
+    // Long enough that both are still up when the third call comes, however slowly each got in.
+    let ada = guardian(dir.path(), ras, "ada", 12)
         .args(["--tone", "500"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let one = expert("one", 6);
+    let one = expert("one", 12);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     while bridged_ports(&log).len() < 2 {
         assert!(

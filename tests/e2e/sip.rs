@@ -86,12 +86,27 @@ pub fn free_port() -> u16 {
     free_ports(1)
 }
 
-/// The first of `n` UDP ports free on 127.0.0.1 now, at an even port above the kernel's ephemeral range (so that
-/// no port 0 of a test running beside lands in it).
+/// The first of `n` UDP ports free on 127.0.0.1 now, at an even port outside the kernel's ephemeral range (above
+/// it, or below it if it reaches the top), so that no port 0 of a test running beside lands in it; tests running
+/// at once start looking at different places (by process id).
 pub fn high_port_block(n: u16) -> u16 {
-    let offset = u16::try_from(std::process::id() % 400).unwrap() * 8;
-    let start = 61_100 + offset;
-    for base in (start..65_000).step_by(8).chain((61_100..start).step_by(8)) {
+    let (low, high) = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|t| {
+            let mut w = t.split_whitespace().map(|x| x.parse::<u16>().ok());
+            Some((w.next()??, w.next()??))
+        })
+        .unwrap_or((32_768, 60_999));
+    let (from, to) = if high < 63_000 {
+        (high + 1, 65_000)
+    } else {
+        (10_000, low.min(30_000))
+    };
+    let from = from + from % 2;
+    let slots = u32::from((to - from) / 8).max(1);
+    let offset = u16::try_from(std::process::id() % slots).unwrap() * 8;
+    let start = from + offset;
+    for base in (start..to).step_by(8).chain((from..start).step_by(8)) {
         let held: Vec<_> = (base..base + n)
             .map_while(|p| UdpSocket::bind(("127.0.0.1", p)).ok())
             .collect();
@@ -99,7 +114,7 @@ pub fn high_port_block(n: u16) -> u16 {
             return base;
         }
     }
-    panic!("no {n} free ports above 61100");
+    panic!("no {n} free ports in {from}-{to}");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

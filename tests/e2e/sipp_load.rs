@@ -213,8 +213,9 @@ fn hold_and_resume_by_reinvite() {
         return;
     }
     // With an echo, and with a seat in the council (the leg leaves and joins again); and on the one RTP port of
-    // a configured range, which the call keeps while it is held.
-    for media in ["echo", "council", "one-port"] {
+    // a configured range, which the call keeps while it is held — also with each re-INVITE right after the last
+    // ACK, while the media is still being moved (one media change at a time per call, none lost).
+    for media in ["echo", "council", "one-port", "one-port-at-once"] {
         let dir = tempfile::tempdir().unwrap();
         let config = dir.path().join("council.toml");
         let first = high_port_block(2);
@@ -224,13 +225,20 @@ fn hold_and_resume_by_reinvite() {
         )
         .unwrap();
         let args: &[&str] = match media {
-            "one-port" => &["--config", config.to_str().unwrap()],
+            "one-port" | "one-port-at-once" => &["--config", config.to_str().unwrap()],
             m => &["--media", m],
         };
         let server = Server::start(dir.path(), args);
+        let pause = if media == "one-port-at-once" {
+            "0"
+        } else {
+            "700"
+        };
         let r = Sipp::scenario(dir.path(), server.sip, "uac_hold_resume.xml")
             .arg("-m")
             .arg("1")
+            .arg("-d")
+            .arg(pause)
             .run();
         assert_eq!((r.successful, r.failed), (1, 0), "{media}: {}", r.report());
         let released = server.await_witness("call-released", 1, Duration::from_secs(10));
@@ -239,7 +247,7 @@ fn hold_and_resume_by_reinvite() {
         let witness_dir = server.witness_dir.clone();
         server.stop();
         assert_eq!((bridged, released), (1, 1), "{media}");
-        if media == "one-port" {
+        if media.starts_with("one-port") {
             assert!(
                 log.contains(&format!("\"local-rtp-port\":{first}")),
                 "{log}"

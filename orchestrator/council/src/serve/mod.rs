@@ -107,6 +107,8 @@ enum Event {
     MediaUp(ua::CallNo, Instant, Session, PortLease),
     /// A held call keeps its port without a session.
     PortKept(ua::CallNo, PortLease),
+    /// A call's media session did not start.
+    MediaFailed(ua::CallNo, Instant, String),
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -338,6 +340,10 @@ pub async fn serve(
     let mut sessions: HashMap<ua::CallNo, (Session, PortLease)> = HashMap::new();
     // The RTP ports of calls without a session: placed and not answered yet, or held.
     let mut leases: HashMap<ua::CallNo, PortLease> = HashMap::new();
+    // One media task per call at a time: the calls with a session starting or being rebuilt, each with the last
+    // media command that came meanwhile (run when the task reports back), and the commands released so.
+    let mut busy: HashMap<ua::CallNo, Option<Output>> = HashMap::new();
+    let mut released: std::collections::VecDeque<Output> = Default::default();
     let rtp_timeout = Duration::from_secs(config.media.rtp_timeout);
     let witness = WitnessSpec {
         location: log_path.clone(),
@@ -404,15 +410,21 @@ pub async fn serve(
                 Some(Event::TcpOpen(n, w)) => { conns.insert(n, w); }
                 Some(Event::TcpClosed(n)) => { conns.remove(&n); }
                 Some(Event::MediaUp(no, at, session, lease)) => {
+                    released.extend(busy.remove(&no).flatten());
                     let port = session.local_port();
                     sessions.insert(no, (session, lease));
                     ua.handle(Input::MediaStarted(at, no, port));
                 }
                 Some(Event::PortKept(no, lease)) => {
+                    released.extend(busy.remove(&no).flatten());
                     // Unless the call ended meanwhile.
                     if ua.has_call(no) {
                         leases.insert(no, lease);
                     }
+                }
+                Some(Event::MediaFailed(no, at, why)) => {
+                    released.extend(busy.remove(&no).flatten());
+                    ua.handle(Input::MediaFailed(at, no, why));
                 }
                 None => break,
             },
@@ -433,7 +445,21 @@ pub async fn serve(
                 }
             } => break,
         }
-        while let Some(out) = ua.poll_output() {
+        while let Some(out) = released.pop_front().or_else(|| ua.poll_output()) {
+            // A command for a call whose media task is still running waits for it (the last one wins); a
+            // start or rebuild released so is dropped if the call has ended meanwhile.
+            if let Output::StartMedia(no, ..)
+            | Output::RestartMedia(no, ..)
+            | Output::StopMedia(no) = &out
+            {
+                if let Some(parked) = busy.get_mut(no) {
+                    *parked = Some(out);
+                    continue;
+                }
+                if !matches!(out, Output::StopMedia(_)) && !ua.has_call(*no) {
+                    continue;
+                }
+            }
             match out {
                 Output::Send(peer, bytes) => match peer.conn {
                     None => {
@@ -479,6 +505,7 @@ pub async fn serve(
                     // Off the core task: a pipeline takes milliseconds to start.
                     let media = media.clone();
                     let council = ua.council_of(no);
+                    busy.insert(no, None);
                     tokio::task::spawn_blocking(move || {
                         start_media(&media, council.as_deref(), &spec, no, lease, &tx)
                     });
@@ -510,6 +537,11 @@ pub async fn serve(
                         },
                     };
                     let sends = negotiated.direction.sends();
+                    let port = if lease.port() != 0 {
+                        lease.port()
+                    } else {
+                        port
+                    };
                     let spec = negotiated
                         .remote
                         .filter(|_| sends)
@@ -517,6 +549,7 @@ pub async fn serve(
                     let tx = tx.clone();
                     let media = media.clone();
                     let council = ua.council_of(no);
+                    busy.insert(no, None);
                     tokio::task::spawn_blocking(move || {
                         // The old session lets go of the port before the new one binds it.
                         if let Some(s) = old {
@@ -634,7 +667,7 @@ fn start_media(
             let _ = tx.send(Event::MediaUp(no, now, session, lease));
         }
         Err(e) => {
-            let _ = tx.send(Event::Ua(Input::MediaFailed(now, no, e.to_string())));
+            let _ = tx.send(Event::MediaFailed(no, now, e.to_string()));
         }
     }
 }
