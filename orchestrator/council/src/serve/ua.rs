@@ -1847,6 +1847,82 @@ mod tests {
         );
     }
 
+    /// A call we place through record-routing proxies: the 2xx's Record-Route, reversed, is our route set — the
+    /// ACK goes to the proxy nearest to us with Route in that order (§12.1.2), and so does our BYE.
+    #[test]
+    fn a_call_we_place_routes_its_ack_and_bye_back_through_the_proxies() {
+        let mut ua = ua();
+        let t0 = Instant::now();
+        let no = ua
+            .place_call(
+                t0,
+                peer(),
+                &format!("sip:expert@{CALLER}"),
+                "sip:council@127.0.0.1:5999",
+                LocalMedia::new("127.0.0.1".parse().unwrap(), 30000),
+            )
+            .unwrap();
+        let Some(Output::Send(_, bytes)) = ua.poll_output() else {
+            panic!("no INVITE")
+        };
+        let Message::Request(inv) = parse_datagram(&bytes).unwrap() else {
+            panic!()
+        };
+        let sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+        let ok = format!(
+            "SIP/2.0 200 OK\r\nVia: {}\r\nRecord-Route: <sip:127.0.0.6:5080;lr>\r\n\
+             Record-Route: <sip:127.0.0.5:5070;lr>\r\nFrom: {}\r\nTo: {};tag=e1\r\nCall-ID: {}\r\n\
+             CSeq: 1 INVITE\r\nContact: <sip:expert@{CALLER}>\r\nContent-Type: application/sdp\r\n\
+             Content-Length: {}\r\n\r\n{sdp}",
+            inv.headers.get("Via").unwrap(),
+            inv.headers.get("From").unwrap(),
+            inv.headers.get("To").unwrap(),
+            inv.core.call_id,
+            sdp.len()
+        );
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            Box::new(parse_datagram(ok.as_bytes()).unwrap()),
+        ));
+        let sends: Vec<(Peer, String)> = std::iter::from_fn(|| ua.poll_output())
+            .filter_map(|o| match o {
+                Output::Send(p, b) => Some((p, String::from_utf8(b).unwrap())),
+                _ => None,
+            })
+            .collect();
+        let (to, ack) = sends
+            .iter()
+            .find(|(_, t)| t.starts_with("ACK "))
+            .expect("an ACK");
+        let routes = |t: &str| -> Vec<String> {
+            t.lines()
+                .filter(|l| l.starts_with("Route:"))
+                .map(str::to_owned)
+                .collect()
+        };
+        let expected = [
+            "Route: <sip:127.0.0.5:5070;lr>",
+            "Route: <sip:127.0.0.6:5080;lr>",
+        ];
+        assert_eq!(to.addr, "127.0.0.5:5070".parse::<SocketAddr>().unwrap());
+        assert!(
+            ack.starts_with(&format!("ACK sip:expert@{CALLER} SIP/2.0\r\n")),
+            "{ack}"
+        );
+        assert_eq!(routes(ack), expected);
+        ua.end_call(t0, no);
+        let (to, bye) = std::iter::from_fn(|| ua.poll_output())
+            .find_map(|o| match o {
+                Output::Send(p, b) => Some((p, String::from_utf8(b).unwrap())),
+                _ => None,
+            })
+            .expect("a BYE");
+        assert!(bye.starts_with("BYE "), "{bye}");
+        assert_eq!(to.addr, "127.0.0.5:5070".parse::<SocketAddr>().unwrap());
+        assert_eq!(routes(&bye), expected);
+    }
+
     /// A strict router first (no `lr`): its URI is the Request-URI, the remote target the last Route; a name we
     /// do not resolve sends to the dialog's peer; over TCP the connection stays.
     #[test]
