@@ -80,30 +80,50 @@ struct Routing {
 impl Routing {
     /// Without a route set, straight to the remote target over `peer` (where the dialog's requests came from). A
     /// loose router first: the remote target as Request-URI, the whole route set as Route. A strict router
-    /// first: its URI as Request-URI, the rest and the remote target as Route. Over UDP the next hop is the first
-    /// route's address when it is an IP address (a name is not resolved: `peer` then); over TCP the connection
-    /// the dialog has.
+    /// first: its URI (without `?headers`) as Request-URI, the rest and the remote target as Route. A route set
+    /// with other than `sip:` URIs is not followed.
+    ///
+    /// The next hop: over TCP the connection the dialog has; over UDP the first route's address when it is a
+    /// `sip:` URI for UDP with an IP address of `peer`'s family that can be sent to (unicast, a port); otherwise
+    /// (a name is not resolved; a `sips:` or TCP route is not reached over UDP) `peer`. Whatever a caller writes,
+    /// our requests never go to an address no UDP request should.
     fn of(route_set: &[RouteValue], remote_target: &str, peer: Peer) -> Self {
-        let Some(first) = route_set.first() else {
-            return Self {
-                uri: remote_target.to_owned(),
-                routes: Vec::new(),
-                peer,
-            };
+        let direct = || Self {
+            uri: remote_target.to_owned(),
+            routes: Vec::new(),
+            peer,
         };
+        let Some(first) = route_set.first() else {
+            return direct();
+        };
+        if route_set.iter().any(|r| r.addr.uri.sip.is_none()) {
+            return direct();
+        }
         let hop = first
             .addr
             .uri
             .sip
             .as_ref()
-            .filter(|_| !peer.reliable())
+            .filter(|u| !peer.reliable() && !u.secure)
+            .filter(|u| {
+                council_sip::message::find_param(&u.params, "transport").is_none_or(|t| {
+                    t.value
+                        .as_deref()
+                        .is_some_and(|v| v.eq_ignore_ascii_case("udp"))
+                })
+            })
             .and_then(|u| {
                 let host = u.host.trim_start_matches('[').trim_end_matches(']');
                 let ip: IpAddr = host.parse().ok()?;
-                Some(SocketAddr::new(
-                    ip,
-                    u.port.unwrap_or(if u.secure { 5061 } else { 5060 }),
-                ))
+                let port = u.port.unwrap_or(5060);
+                let unicast = match ip {
+                    IpAddr::V4(v4) => {
+                        !(v4.is_unspecified() || v4.is_multicast() || v4.is_broadcast())
+                    }
+                    IpAddr::V6(v6) => !(v6.is_unspecified() || v6.is_multicast()),
+                };
+                (unicast && port != 0 && ip.is_ipv4() == peer.addr.is_ipv4())
+                    .then(|| SocketAddr::new(ip, port))
             })
             .map_or(peer, |addr| Peer { addr, conn: None });
         let texts = route_set.iter().map(|r| r.text.clone());
@@ -114,8 +134,9 @@ impl Routing {
                 peer: hop,
             }
         } else {
+            let uri = &first.addr.uri.text;
             Self {
-                uri: first.addr.uri.text.clone(),
+                uri: uri.split('?').next().unwrap_or(uri).to_owned(),
                 routes: texts
                     .skip(1)
                     .chain([format!("<{remote_target}>")])
@@ -233,6 +254,8 @@ struct Call {
     gate_endpoint: Option<String>,
     /// The council the gates admitted the call into (answered calls).
     council: Option<String>,
+    /// Its media has been up once (answered and witnessed as bridged; a re-INVITE's new session is not).
+    bridged: bool,
 }
 
 /// A call we are placing, until its final response.
@@ -867,6 +890,7 @@ impl Ua {
             uac: false,
             gate_endpoint: Some(admitted_endpoint),
             council: Some(council),
+            bridged: false,
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
@@ -925,7 +949,8 @@ impl Ua {
             return;
         };
         call.local_port = port;
-        if call.state == CallState::Starting || call.uac {
+        if !call.bridged {
+            call.bridged = true;
             self.stats.answered += 1;
             let fields = object(json!({
                 "call": call.call_id,
@@ -1053,6 +1078,12 @@ impl Ua {
                 };
                 call.version = version;
                 call.negotiated = negotiated.clone();
+                // §12.2.2: a re-INVITE refreshes the remote target (its Contact); the route set stays. Its
+                // responses go back the way it came.
+                if let Some(contact) = req.core.contact.iter().flatten().next() {
+                    call.remote_target = contact.uri.text.clone();
+                }
+                call.peer = peer;
                 call.invite = req;
                 call.invite_key = Key::of_request(&call.invite);
                 let port = call.local_port;
@@ -1453,6 +1484,7 @@ impl Ua {
             uac: true,
             gate_endpoint: None,
             council: None,
+            bridged: false,
         };
         self.dialogs.insert((call.call_id.clone(), remote_tag), no);
         self.calls.insert(no, call);
@@ -1962,7 +1994,49 @@ mod tests {
             (none.uri.as_str(), none.routes.len(), none.peer),
             ("sip:ada@h", 0, udp)
         );
+        // Not followed to where no UDP request should go, nor over UDP to a sips: or TCP route: the peer then.
+        for odd in [
+            "<sips:127.0.0.9;lr>",
+            "<sip:127.0.0.9;lr;transport=tcp>",
+            "<sip:224.0.0.1;lr>",
+            "<sip:0.0.0.0;lr>",
+            "<sip:255.255.255.255;lr>",
+            "<sip:[::2]:5090;lr>",
+        ] {
+            assert_eq!(
+                Routing::of(&values(&[odd]), "sip:ada@h", udp).peer,
+                udp,
+                "{odd}"
+            );
+        }
+        let udp_param = Routing::of(
+            &values(&["<sip:127.0.0.9;lr;transport=UDP>"]),
+            "sip:ada@h",
+            udp,
+        );
+        assert_eq!(
+            udp_param.peer.addr,
+            "127.0.0.9:5060".parse::<SocketAddr>().unwrap()
+        );
+        // A strict router's URI loses its headers as Request-URI; a route set with a tel: URI is not followed.
+        let headers = Routing::of(&values(&["<sip:127.0.0.9?Subject=x>"]), "sip:ada@h", udp);
+        assert_eq!(headers.uri, "sip:127.0.0.9");
+        let tel = Routing::of(
+            &values(&["<sip:127.0.0.9;lr>", "<tel:+4930123>"]),
+            "sip:ada@h",
+            udp,
+        );
+        assert_eq!(
+            (tel.uri.as_str(), tel.routes.len(), tel.peer),
+            ("sip:ada@h", 0, udp)
+        );
         let v6 = Routing::of(&values(&["<sip:[::1]:5090;lr>"]), "sip:ada@h", udp);
+        assert_eq!(v6.peer, udp, "an IPv6 route from an IPv4 peer");
+        let peer6 = Peer {
+            addr: "[::1]:45061".parse().unwrap(),
+            conn: None,
+        };
+        let v6 = Routing::of(&values(&["<sip:[::1]:5090;lr>"]), "sip:ada@h", peer6);
         assert_eq!(v6.peer.addr, "[::1]:5090".parse::<SocketAddr>().unwrap());
     }
 
@@ -2337,6 +2411,40 @@ mod tests {
         assert!(sent[0].1.contains("a=sendrecv"), "{}", sent[0].1);
         assert!(
             matches!(other.first(), Some(Output::RestartMedia(1, n, 30000)) if n.direction == council_sdp::Direction::SendRecv)
+        );
+        // The rebuilt session is up: the call was bridged once, not again.
+        ua.handle(Input::MediaStarted(t0, 1, 30000));
+        let (sent, other) = drain(&mut ua);
+        assert!(sent.is_empty() && other.is_empty(), "{sent:?} {other:?}");
+        assert_eq!(ua.stats().answered, 1);
+        // §12.2.2: a re-INVITE with another Contact refreshes the remote target; our BYE goes there.
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            in_dialog("ACK", "h1", &to_tag, 3, "z9hG4bKh7"),
+        ));
+        let moved = String::from_utf8(reinvite(4, "z9hG4bKh6", "sendrecv", 6002).to_bytes())
+            .unwrap()
+            .replace(
+                &format!("Contact: <sip:ada@{CALLER}>"),
+                "Contact: <sip:ada@127.0.0.1:45999>",
+            );
+        ua.handle(Input::Message(
+            t0,
+            peer(),
+            Box::new(council_sip::parse_datagram(moved.as_bytes()).unwrap()),
+        ));
+        drain(&mut ua);
+        ua.handle(Input::MediaEnded(t0, 1, "RtpTimeout".into()));
+        let bye = std::iter::from_fn(|| ua.poll_output())
+            .find_map(|o| match o {
+                Output::Send(_, b) => Some(String::from_utf8(b).unwrap()),
+                _ => None,
+            })
+            .unwrap();
+        assert!(
+            bye.starts_with("BYE sip:ada@127.0.0.1:45999 SIP/2.0\r\n"),
+            "{bye}"
         );
     }
 }
