@@ -103,7 +103,7 @@ pub fn high_port_block(n: u16) -> u16 {
         (10_000, low.min(30_000))
     };
     let from = from + from % 2;
-    let slots = u32::from((to - from) / 8).max(1);
+    let slots = u32::from(to.saturating_sub(from) / 8).max(1);
     let offset = u16::try_from(std::process::id() % slots).unwrap() * 8;
     let start = from + offset;
     for base in (start..to).step_by(8).chain((from..start).step_by(8)) {

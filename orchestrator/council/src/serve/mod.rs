@@ -551,18 +551,25 @@ pub async fn serve(
                     let council = ua.council_of(no);
                     busy.insert(no, None);
                     tokio::task::spawn_blocking(move || {
-                        // The old session lets go of the port before the new one binds it.
-                        if let Some(s) = old {
-                            s.stop(Duration::from_millis(300));
-                        }
-                        // Held: no media until the call is resumed; the call keeps its port.
-                        match spec {
-                            Some(spec) => {
-                                start_media(&media, council.as_deref(), &spec, no, lease, &tx)
+                        // It reports back whatever happens (the call's next media command waits for it).
+                        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            // The old session lets go of the port before the new one binds it.
+                            if let Some(s) = old {
+                                s.stop(Duration::from_millis(300));
                             }
-                            None => {
-                                let _ = tx.send(Event::PortKept(no, lease));
+                            // Held: no media until the call is resumed; the call keeps its port.
+                            match spec {
+                                Some(spec) => {
+                                    start_media(&media, council.as_deref(), &spec, no, lease, &tx)
+                                }
+                                None => {
+                                    let _ = tx.send(Event::PortKept(no, lease));
+                                }
                             }
+                        }));
+                        if done.is_err() {
+                            let why = "the media session panicked while it was moved".to_owned();
+                            let _ = tx.send(Event::MediaFailed(no, Instant::now(), why));
                         }
                     });
                 }
@@ -574,7 +581,7 @@ pub async fn serve(
             }
         }
         // `council call` is done when its call is over and its BYE or CANCEL was answered.
-        if dial.is_some() && ua.calls() == 0 && ua.pending_requests() == 0 {
+        if dial.is_some() && ua.calls() == 0 && ua.pending_requests() == 0 && busy.is_empty() {
             break;
         }
     }
@@ -611,6 +618,22 @@ pub async fn serve(
                 }
             }
             Output::StartMedia(..) | Output::StopMedia(_) | Output::RestartMedia(..) => {}
+        }
+    }
+    // Media tasks still running finish first (a session that comes up now is stopped with the others), for at
+    // most two seconds.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    while !busy.is_empty() {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(Event::MediaUp(no, _, session, lease))) => {
+                busy.remove(&no);
+                sessions.insert(no, (session, lease));
+            }
+            Ok(Some(Event::PortKept(no, _) | Event::MediaFailed(no, ..))) => {
+                busy.remove(&no);
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => break,
         }
     }
     let stops: Vec<_> = sessions
