@@ -7,6 +7,8 @@ PACKAGES=(
     # build: a C toolchain for linking and for -sys crates, TLS roots for crates.io
     gcc
     libc6-dev
+    # the fuzz targets' libfuzzer-sys builds libFuzzer, which is C++ (tests/run.sh checks that they build)
+    g++
     ca-certificates
     pkg-config
     libgstreamer1.0-dev

@@ -7,6 +7,11 @@ bash .ci/deps.sh
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo build --workspace --locked
+# The fuzz targets (run with `cargo +nightly fuzz`, outside the workspace, each with its own Cargo.lock) still
+# build: checked here on stable.
+for manifest in $(find . -path ./target -prune -o -path '*/fuzz/Cargo.toml' -print | sort); do
+    CARGO_TARGET_DIR=target/fuzz-check cargo check --locked --bins --quiet --manifest-path "$manifest"
+done
 if cargo nextest --version >/dev/null 2>&1; then
     cargo nextest run --workspace --locked --no-fail-fast --config-file .ci/nextest.toml
     # G.729 interop with bcg729 (linked by this test only).
