@@ -39,6 +39,8 @@ pub struct PortLease {
     pool: RtpPorts,
     /// 0: any port (no range, and the session binds it).
     port: u16,
+    /// While the call has no session (held): a socket on the call's port, so that nothing else takes it.
+    keeper: Option<UdpSocket>,
 }
 
 impl RtpPorts {
@@ -89,6 +91,7 @@ impl RtpPorts {
             return Ok(PortLease {
                 pool: self.clone(),
                 port: 0,
+                keeper: None,
             });
         }
         self.lease_port(ip)
@@ -107,6 +110,7 @@ impl RtpPorts {
             return Ok(PortLease {
                 pool: self.clone(),
                 port,
+                keeper: None,
             });
         };
         let count = usize::from((range.end() - range.start()) / 2 + 1);
@@ -124,6 +128,7 @@ impl RtpPorts {
             return Ok(PortLease {
                 pool: self.clone(),
                 port,
+                keeper: None,
             });
         }
         Err(Error::Ports(format!(
@@ -150,6 +155,19 @@ impl PortLease {
     pub fn rtcp_port(&self) -> u16 {
         self.port.checked_add(1).unwrap_or(self.port)
     }
+
+    /// Keeps `addr` (the call's RTP address) bound while the call has no session — on hold — so that nothing else
+    /// takes the port it resumes on (a port the kernel chose is in no range). Whatever arrives meanwhile waits in
+    /// the socket's buffer and is dropped with it. Whether it could be bound.
+    pub fn keep(&mut self, addr: SocketAddr) -> bool {
+        self.keeper = UdpSocket::bind(addr).ok();
+        self.keeper.is_some()
+    }
+
+    /// Lets go of the kept port, for the session that binds it next.
+    pub fn release_kept(&mut self) {
+        self.keeper = None;
+    }
 }
 
 impl Drop for PortLease {
@@ -164,8 +182,8 @@ mod tests {
 
     const LOOPBACK: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
 
-    /// A block of `n` ports above the kernel's ephemeral range (so no test's port 0 lands in it), different per
-    /// test so that they run in parallel.
+    /// Eight ports from `first`, above the kernel's ephemeral range (so no test's port 0 lands in it), different
+    /// per test so that they run in parallel.
     fn block(first: u16) -> (u16, u16) {
         (first, first + 7)
     }
@@ -222,6 +240,20 @@ mod tests {
         let ports = RtpPorts::range(first, last).unwrap();
         assert_eq!(ports.lease(LOOPBACK).unwrap().port(), 61022);
         drop(outsider);
+    }
+
+    #[test]
+    fn a_held_call_keeps_its_port() {
+        let ports = RtpPorts::any();
+        let mut lease = ports.lease_port(LOOPBACK).unwrap();
+        let addr = SocketAddr::new(LOOPBACK, lease.port());
+        assert!(lease.keep(addr));
+        assert!(UdpSocket::bind(addr).is_err(), "kept");
+        lease.release_kept();
+        drop(UdpSocket::bind(addr).unwrap());
+        assert!(lease.keep(addr));
+        drop(lease);
+        drop(UdpSocket::bind(addr).unwrap());
     }
 
     #[test]

@@ -549,20 +549,26 @@ pub async fn serve(
                     let tx = tx.clone();
                     let media = media.clone();
                     let council = ua.council_of(no);
+                    let rtp = SocketAddr::new(config.media.ip, port);
                     busy.insert(no, None);
                     tokio::task::spawn_blocking(move || {
+                        let mut lease = lease;
                         // It reports back whatever happens (the call's next media command waits for it).
                         let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                             // The old session lets go of the port before the new one binds it.
                             if let Some(s) = old {
                                 s.stop(Duration::from_millis(300));
                             }
-                            // Held: no media until the call is resumed; the call keeps its port.
+                            // Held: no media until the call is resumed; the call keeps its port (bound).
                             match spec {
                                 Some(spec) => {
+                                    lease.release_kept();
                                     start_media(&media, council.as_deref(), &spec, no, lease, &tx)
                                 }
                                 None => {
+                                    if rtp.port() != 0 && !lease.keep(rtp) {
+                                        tracing::debug!(call = no, %rtp, "the held call's port is taken");
+                                    }
                                     let _ = tx.send(Event::PortKept(no, lease));
                                 }
                             }
