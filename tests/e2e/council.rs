@@ -89,6 +89,25 @@ fn guardian_of(dir: &Path, ras: SocketAddr, alias: &str, seconds: u32, to: &str)
     cmd
 }
 
+/// `council call` into the council at `sip` for `seconds` (60 s at the most), its witness log in `dir/NAME`,
+/// output piped; a tone and a recording may be added.
+fn expert(dir: &Path, sip: SocketAddr, name: &str, seconds: u32) -> Command {
+    let mut cmd = Command::new("timeout");
+    cmd.arg("60")
+        .arg(council())
+        .args([
+            "call",
+            &format!("sip:council@{sip}"),
+            "--sip",
+            "127.0.0.1:0",
+        ])
+        .args(["--seconds", &seconds.to_string(), "--witness-dir"])
+        .arg(dir.join(name))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
 #[test]
 fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
     let dir = tempfile::tempdir().unwrap();
@@ -103,21 +122,9 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
             .spawn()
             .unwrap()
     };
-    let expert = Command::new("timeout")
-        .arg("60")
-        .arg(council())
-        .args([
-            "call",
-            &format!("sip:council@{sip}"),
-            "--sip",
-            "127.0.0.1:0",
-        ])
-        .args(["--seconds", "4", "--tone", "1200", "--record"])
+    let expert = expert(dir.path(), sip, "expert", 4)
+        .args(["--tone", "1200", "--record"])
         .arg(dir.path().join("expert.wav"))
-        .arg("--witness-dir")
-        .arg(dir.path().join("expert"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     // Ada speaks G.729; Bob's terminal has only G.711 µ-law (its Fast Start offers PCMU alone).
@@ -363,23 +370,7 @@ fn calls_take_their_rtp_ports_from_the_configured_range() {
     .unwrap();
     let (mut daemon, ras, sip) = daemon_with(&witness, &["--config", config.to_str().unwrap()]);
     let log = witness.join("witness.log");
-    let expert = |name: &str, seconds: u32| {
-        Command::new("timeout")
-            .arg("60")
-            .arg(council())
-            .args([
-                "call",
-                &format!("sip:council@{sip}"),
-                "--sip",
-                "127.0.0.1:0",
-            ])
-            .args(["--seconds", &seconds.to_string(), "--witness-dir"])
-            .arg(dir.path().join(name))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
-    };
+    let expert = |name: &str, seconds: u32| expert(dir.path(), sip, name, seconds).spawn().unwrap();
     // Long enough that both are still up when the third call comes, however slowly each got in.
     let ada = guardian(dir.path(), ras, "ada", 12)
         .args(["--tone", "500"])
