@@ -1,6 +1,6 @@
 //! The council, all real: `council run` (gatekeeper + SIP + the council conference in one process), two guardians
-//! (`council guardian` over H.323 with Fast Start, admitted through the gatekeeper: one speaking G.729, one whose
-//! terminal has only G.711 µ-law) and an expert (`council call --tone`, PCMU over SIP) in one call. Each sends its own tone and records what it hears: each must
+//! (`council guardian` over H.323, admitted through the gatekeeper: one speaking G.729 with Fast Start, one whose
+//! terminal has only G.711 µ-law and opens its channels over H.245) and an expert (`council call --tone`, PCMU over SIP) in one call. Each sends its own tone and records what it hears: each must
 //! hear the other two tones and not its own. The daemon's witness log holds every call bridged and released and
 //! the full mix's digests, and verifies.
 
@@ -114,9 +114,10 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
     let witness = dir.path().join("daemon");
     let (mut daemon, ras, sip) = daemon(&witness);
 
-    let guardian = |alias: &str, tone: u32, codecs: &str| {
+    let guardian = |alias: &str, tone: u32, codecs: &str, extra: &[&str]| {
         guardian(dir.path(), ras, alias, 4)
             .args(["--tone", &tone.to_string(), "--codecs", codecs])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -127,9 +128,10 @@ fn guardians_and_an_expert_hear_each_other_and_not_themselves() {
         .arg(dir.path().join("expert.wav"))
         .spawn()
         .unwrap();
-    // Ada speaks G.729; Bob's terminal has only G.711 µ-law (its Fast Start offers PCMU alone).
-    let a = guardian("ada", 500, "G729,PCMU");
-    let b = guardian("bob", 800, "PCMU");
+    // Ada speaks G.729; Bob's terminal has only G.711 µ-law and no Fast Start (its channel is opened over the
+    // tunnelled H.245).
+    let a = guardian("ada", 500, "G729,PCMU", &[]);
+    let b = guardian("bob", 800, "PCMU", &["--no-fast-start"]);
     for (who, child, sends) in [
         ("ada", a, "G729"),
         ("bob", b, "PCMU"),

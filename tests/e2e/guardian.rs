@@ -18,6 +18,11 @@ fn gatekeeper(dir: &Path, config: &str) -> (Gatekeeper, String) {
 }
 
 fn guardian(dir: &Path, ras: &str) -> std::process::Output {
+    guardian_args(dir, ras, &[])
+}
+
+/// [`guardian`] with more arguments.
+fn guardian_args(dir: &Path, ras: &str, extra: &[&str]) -> std::process::Output {
     Command::new("timeout")
         .arg("60")
         .arg(council())
@@ -36,6 +41,7 @@ fn guardian(dir: &Path, ras: &str) -> std::process::Output {
         .arg(dir.join("heard.wav"))
         .arg("--witness")
         .arg(dir.join("guardian.log"))
+        .args(extra)
         .output()
         .unwrap()
 }
@@ -376,5 +382,74 @@ fn a_live_capture_of_the_call_decodes_cleanly() {
         channels.len(),
         2,
         "Fast Start in the Setup and in the Connect: {channels:?}"
+    );
+}
+
+/// A guardian that calls without Fast Start (as H.323 terminals before version 2 do): the Connect opens no
+/// channel, both sides open theirs over the tunnelled H.245 (OpenLogicalChannel and its Ack each way, checked in a
+/// live capture by tshark's H.245 dissector, none malformed), and the tone comes back through Council's echo.
+#[test]
+fn without_fast_start_the_channels_open_over_h245_and_the_tone_comes_back() {
+    use council_e2e::sip::{Capture, can_capture, tshark_fields};
+    let dir = tempfile::tempdir().unwrap();
+    let (gk, ras) = gatekeeper(dir.path(), "");
+    let h225_port = gk.h225.port().to_string();
+    let capture = can_capture()
+        .then(|| Capture::start(dir.path(), "call.pcapng", &format!("tcp port {h225_port}")));
+    let out = guardian_args(dir.path(), &ras, &["--no-fast-start"]);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("sending G729 "), "{stdout}");
+    let heard = samples(&dir.path().join("heard.wav"));
+    assert!(heard.len() > 8000 * 2, "{} samples recorded", heard.len());
+    let share = share_at(&heard[1600..], 440.0);
+    assert!(
+        share > 0.8,
+        "440 Hz holds {share:.3} of what the guardian heard"
+    );
+    let file = capture.map(Capture::stop);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(gk);
+    assert!(kinds(dir.path()).contains(&"call-bridged".to_owned()));
+    let Some(file) = file else {
+        return;
+    };
+    let none: [&str; 0] = [];
+    let bad = tshark_fields(
+        &file,
+        &none,
+        "_ws.malformed || _ws.expert.severity == error",
+        &["frame.number"],
+    );
+    assert!(bad.is_empty(), "malformed or erroneous packets: {bad:?}");
+    let count = |filter: &str| tshark_fields(&file, &none, filter, &["frame.number"]).len();
+    assert_eq!(count("h225.fastStart"), 0, "no Fast Start");
+    assert_eq!(
+        count("h245.openLogicalChannel_element"),
+        2,
+        "a channel each way"
+    );
+    assert_eq!(
+        count("h245.openLogicalChannelAck_element"),
+        2,
+        "each acknowledged"
+    );
+    // The acks say where each side receives: addresses on loopback, with a port.
+    let media = tshark_fields(
+        &file,
+        &none,
+        "h245.openLogicalChannelAck_element",
+        &["h245.ip4_network", "h245.tsapIdentifier"],
+    );
+    assert!(
+        media
+            .iter()
+            .all(|r| r[0].contains("127.0.0.1") && !r[1].is_empty()),
+        "{media:?}"
     );
 }

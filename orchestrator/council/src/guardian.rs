@@ -51,6 +51,10 @@ pub struct Args {
     /// Send this WAV file (any rate and channels; converted to 8 kHz mono) instead of a tone.
     #[arg(long)]
     wav: Option<PathBuf>,
+    /// Call without Fast Start: the audio channels are opened over tunnelled H.245 after the Connect
+    /// (OpenLogicalChannel both ways), as terminals without Fast Start do.
+    #[arg(long, conflicts_with = "answer")]
+    no_fast_start: bool,
     /// The codecs we offer and accept, in our order of preference (G729, PCMU, PCMA).
     #[arg(long, value_delimiter = ',', value_parser = parse_codec, default_value = "G729,PCMU,PCMA")]
     codecs: Vec<Codec>,
@@ -210,7 +214,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.alias
     );
 
-    // The call: Setup with Fast Start, then wait for Connect.
+    // The call: Setup with Fast Start (or, with --no-fast-start, the channels opened over tunnelled H.245 after
+    // the Connect), then wait for the media to be agreed.
     let mut stream = TcpStream::connect(destination).context("connecting for call signalling")?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     // The call's signalling is the sans-IO Caller; this only moves its bytes. H.245 is tunnelled from the Setup on.
@@ -222,7 +227,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             from: vec![alias.clone()],
             to: vec![AliasAddress::h323_id(&callee)?],
             source_call_signal_address: Some(TransportAddress::from_socket_addr(cs)),
-            fast_start: council_h245::fast_start_offer(&args.codecs, rtp, rtcp, 1),
+            fast_start: if args.no_fast_start {
+                Vec::new()
+            } else {
+                council_h245::fast_start_offer(&args.codecs, rtp, rtcp, 1)
+            },
         },
         Tunnel::new(
             &args.codecs,
@@ -230,11 +239,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             u32::from_be_bytes([call_id[0], call_id[1], call_id[2], call_id[3]]),
         ),
     );
+    if args.no_fast_start {
+        call.open_channels(rtp, rtcp);
+    }
     let mut buf = [0u8; 8192];
-    let answer = loop {
+    let (codec, remote) = loop {
         match call.poll_event() {
             Some(CallerEvent::Transmit(bytes)) => stream.write_all(&bytes)?,
-            Some(CallerEvent::Connected { fast_start }) => break fast_start,
+            Some(CallerEvent::Connected { fast_start }) if !args.no_fast_start => {
+                // The Facility with our H.245 acks, if any, goes out now.
+                while let Some(CallerEvent::Transmit(bytes)) = call.poll_event() {
+                    stream.write_all(&bytes)?;
+                }
+                let accepted = council_h245::fast_start_accepted(&fast_start);
+                let channel = accepted
+                    .send
+                    .context("the Fast Start answer opens no channel for us to send on")?;
+                let remote = channel
+                    .remote_rtp
+                    .context("the Fast Start answer gives us nowhere to send")?;
+                break (channel.codec, remote);
+            }
+            Some(CallerEvent::Connected { .. }) => {}
+            Some(CallerEvent::Media(agreed)) => break (agreed.codec, agreed.remote_rtp),
             Some(CallerEvent::Released { why }) => bail!("the call was not answered: {why}"),
             None => match stream.read(&mut buf) {
                 Ok(0) | Err(_) => call.closed(),
@@ -242,18 +269,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             },
         }
     };
-    // The Facility with our H.245 acks, if any, goes out now.
     while let Some(CallerEvent::Transmit(bytes)) = call.poll_event() {
         stream.write_all(&bytes)?;
     }
-    let accepted = council_h245::fast_start_accepted(&answer);
-    let channel = accepted
-        .send
-        .context("the Fast Start answer opens no channel for us to send on")?;
-    let codec = channel.codec;
-    let remote = channel
-        .remote_rtp
-        .context("the Fast Start answer gives us nowhere to send")?;
     println!(
         "guardian {}: connected, sending {} to {remote}",
         args.alias,
@@ -406,6 +424,8 @@ fn answer(
                     _ => call.refuse(),
                 }
             }
+            // Our answers use Fast Start: no channels are opened over H.245.
+            Some(AnswererEvent::Media(_)) => {}
             Some(AnswererEvent::Released { why }) => {
                 if admitted.is_none() {
                     unregister(ras, endpoint, cs)?;
@@ -448,7 +468,7 @@ fn answer(
             match event {
                 AnswererEvent::Transmit(bytes) => stream.write_all(&bytes)?,
                 AnswererEvent::Released { .. } => break 'release,
-                AnswererEvent::Incoming { .. } => {}
+                AnswererEvent::Incoming { .. } | AnswererEvent::Media(_) => {}
             }
         }
         match stream.read(&mut buf) {

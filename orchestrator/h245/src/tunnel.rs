@@ -1,17 +1,53 @@
 //! H.245 tunnelled in H.225.0 (H.323 §8.2.1): the minimum a peer insists on — each side sends its
 //! TerminalCapabilitySet and MasterSlaveDetermination, acknowledges the other's, and ends with EndSessionCommand.
 //! Sans-IO: encoded messages in (from a received `h245Control`), encoded messages out (for the next one sent).
+//!
+//! For a call without Fast Start, [`Tunnel::open_channels`] makes it open the audio channels over H.245 too
+//! (H.245 §8.4, H.323 §8.1.3): once it knows the peer's capabilities and master/slave is decided, the master
+//! opens its transmit channel (OpenLogicalChannel: the codec, our RTCP address) in the first codec of the peer's
+//! capability table that it has too, and the slave follows in the same codec (one codec both ways, as the media legs carry); each
+//! acknowledges the other's channel with the address it receives RTP on (OpenLogicalChannelAck), and once ours
+//! is acknowledged [`Tunnel::channel_media`] has what the media needs.
+
+use std::net::SocketAddr;
 
 use council_rtp::Codec;
 
 use crate::asn::{
-    CommandMessage, Decision, MultimediaSystemControlMessage as Msg, RequestMessage,
-    ResponseMessage,
+    Capability, CommandMessage, Decision, ForwardMultiplexAckParameters,
+    MultimediaSystemControlMessage as Msg, RequestMessage, ResponseMessage,
 };
+use crate::fast_start::{Direction, audio_capability, codec_of, forward_proposal, proposal};
 use crate::messages::{
     end_session_command, master_slave_determination, master_slave_determination_ack,
-    terminal_capability_set, terminal_capability_set_ack,
+    open_logical_channel_ack, terminal_capability_set, terminal_capability_set_ack,
 };
+
+/// The logical channel number of the audio channel we open (ours to choose, 1..=65535).
+const OUR_AUDIO_CHANNEL: u16 = 101;
+
+/// The audio a call's channels opened over H.245 agreed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelMedia {
+    /// What we send (the codec of our channel; the peer's is the same unless it chose otherwise first).
+    pub codec: Codec,
+    /// Where the peer receives our RTP (its OpenLogicalChannelAck).
+    pub remote_rtp: SocketAddr,
+}
+
+/// Our side of channels opened over H.245 ([`Tunnel::open_channels`]).
+#[derive(Debug, Clone)]
+struct Channels {
+    /// Where we receive RTP and RTCP.
+    rtp: SocketAddr,
+    rtcp: SocketAddr,
+    /// The codec of the channel we opened, once opened.
+    outgoing: Option<Codec>,
+    /// The codec of the peer's channel to us, once it opened it.
+    incoming: Option<Codec>,
+    /// The peer acknowledged our channel.
+    media: Option<ChannelMedia>,
+}
 
 /// H.323 Table 1 terminal types for master/slave determination: a terminal (50), an MC with MP — what Council is
 /// to its guardians (190).
@@ -28,6 +64,10 @@ pub struct Tunnel {
     pub peer_acked_capabilities: bool,
     pub we_are_master: Option<bool>,
     pub ended: bool,
+    /// The codecs the peer can receive (its TerminalCapabilitySet), once known.
+    peer_codecs: Option<Vec<Codec>>,
+    /// `None`: channels are not opened over H.245 (Fast Start, or none).
+    channels: Option<Channels>,
 }
 
 impl Tunnel {
@@ -39,7 +79,55 @@ impl Tunnel {
             peer_acked_capabilities: false,
             we_are_master: None,
             ended: false,
+            peer_codecs: None,
+            channels: None,
         }
+    }
+
+    /// Opens the audio channels over H.245 (a call without Fast Start): we receive RTP on `rtp`, RTCP on `rtcp`.
+    /// Returns what to send now, if anything (our OpenLogicalChannel, when the exchange is far enough already).
+    pub fn open_channels(&mut self, rtp: SocketAddr, rtcp: SocketAddr) -> Vec<Vec<u8>> {
+        self.channels = Some(Channels {
+            rtp,
+            rtcp,
+            outgoing: None,
+            incoming: None,
+            media: None,
+        });
+        self.open_ours().into_iter().collect()
+    }
+
+    /// What the channels opened over H.245 agreed on, once the peer acknowledged ours.
+    pub fn channel_media(&self) -> Option<ChannelMedia> {
+        self.channels.as_ref().and_then(|c| c.media)
+    }
+
+    /// Our OpenLogicalChannel, encoded, when it is time: channels asked for, not opened yet, the peer's
+    /// capabilities known, master/slave decided, and a codec in common. So that one codec goes both ways (what the
+    /// media legs carry), the master opens first — in the peer's order of preference (its capability table, as
+    /// a Fast Start answer follows the caller's), the first codec we have too — and the slave follows in the
+    /// master's codec once the master's channel is open.
+    fn open_ours(&mut self) -> Option<Vec<u8>> {
+        let peer_codecs = self.peer_codecs.as_ref()?;
+        let master = self.we_are_master?;
+        let channels = self.channels.as_mut()?;
+        if channels.outgoing.is_some() {
+            return None;
+        }
+        let followed = channels.incoming.filter(|c| self.codecs.contains(c));
+        let codec = if master {
+            followed.or_else(|| {
+                peer_codecs
+                    .iter()
+                    .copied()
+                    .find(|c| self.codecs.contains(c))
+            })?
+        } else {
+            followed?
+        };
+        channels.outgoing = Some(codec);
+        let olc = forward_proposal(OUR_AUDIO_CHANNEL, audio_capability(codec), channels.rtcp);
+        crate::encode(&Msg::Request(RequestMessage::OpenLogicalChannel(olc))).ok()
     }
 
     /// Our opening messages: TerminalCapabilitySet (sequence 1) and MasterSlaveDetermination.
@@ -68,7 +156,57 @@ impl Tunnel {
             };
             let answer = match m {
                 Msg::Request(RequestMessage::TerminalCapabilitySet(tcs)) => {
+                    // What the peer can receive (a capability it can also transmit counts).
+                    let codecs = tcs
+                        .capability_table
+                        .iter()
+                        .flatten()
+                        .filter_map(|e| match &e.capability {
+                            Some(
+                                Capability::ReceiveAudioCapability(a)
+                                | Capability::ReceiveAndTransmitAudioCapability(a),
+                            ) => codec_of(a).map(|(c, _)| c),
+                            _ => None,
+                        })
+                        .collect();
+                    self.peer_codecs = Some(codecs);
                     Some(terminal_capability_set_ack(tcs.sequence_number))
+                }
+                Msg::Request(RequestMessage::OpenLogicalChannel(olc)) => {
+                    // The peer's channel to us: acknowledged with where we receive, if it is audio we take.
+                    let p = proposal(&olc);
+                    match (&mut self.channels, p.direction, p.codec) {
+                        (Some(c), Direction::Forward, Some(codec))
+                            if self.codecs.contains(&codec) =>
+                        {
+                            c.incoming = Some(codec);
+                            Some(open_logical_channel_ack(
+                                p.logical_channel_number,
+                                c.rtp,
+                                c.rtcp,
+                            ))
+                        }
+                        _ => None,
+                    }
+                }
+                Msg::Response(ResponseMessage::OpenLogicalChannelAck(ack))
+                    if ack.forward_logical_channel_number == OUR_AUDIO_CHANNEL =>
+                {
+                    let remote = match &ack.forward_multiplex_ack_parameters {
+                        Some(ForwardMultiplexAckParameters::H2250LogicalChannelAckParameters(
+                            p,
+                        )) => p
+                            .media_channel
+                            .as_ref()
+                            .and_then(crate::fast_start::socket_address),
+                        None => None,
+                    };
+                    if let Some(c) = &mut self.channels
+                        && let (Some(codec), Some(remote_rtp)) = (c.outgoing, remote)
+                    {
+                        c.media = Some(ChannelMedia { codec, remote_rtp });
+                    }
+                    None
                 }
                 Msg::Request(RequestMessage::MasterSlaveDetermination(msd)) => {
                     let master = self.decide(msd.terminal_type, msd.status_determination_number);
@@ -95,6 +233,7 @@ impl Tunnel {
                 _ => None,
             };
             out.extend(answer.and_then(|a| crate::encode(&a).ok()));
+            out.extend(self.open_ours());
         }
         out
     }
@@ -133,6 +272,142 @@ mod tests {
         assert!(guardian.ended);
         // Garbage is skipped.
         assert!(council.receive(&[vec![0xff, 0x00, 0x12]]).is_empty());
+    }
+
+    /// Delivers messages back and forth between two tunnels until neither has anything more to say.
+    fn exchange(a: &mut Tunnel, b: &mut Tunnel, mut to_b: Vec<Vec<u8>>) {
+        for _ in 0..10 {
+            let to_a = b.receive(&to_b);
+            if to_a.is_empty() {
+                return;
+            }
+            to_b = a.receive(&to_a);
+            if to_b.is_empty() {
+                return;
+            }
+        }
+        panic!("the exchange does not settle");
+    }
+
+    #[test]
+    fn channels_opened_over_h245_agree_on_codec_and_addresses() {
+        let addr = |p: u16| -> SocketAddr { SocketAddr::from(([127, 0, 0, 1], p)) };
+        for (council_codecs, guardian_codecs, agreed) in [
+            // The guardian's preference wins (as with Fast Start, where the caller's order decides).
+            (
+                vec![Codec::Pcmu, Codec::G729],
+                vec![Codec::G729, Codec::Pcmu],
+                Codec::G729,
+            ),
+            (
+                vec![Codec::G729, Codec::Pcmu, Codec::Pcma],
+                vec![Codec::G729, Codec::Pcmu],
+                Codec::G729,
+            ),
+            (
+                vec![Codec::G729, Codec::Pcmu, Codec::Pcma],
+                vec![Codec::Pcmu],
+                Codec::Pcmu,
+            ),
+            (
+                vec![Codec::G729, Codec::Pcmu],
+                vec![Codec::Pcma, Codec::Pcmu],
+                Codec::Pcmu,
+            ),
+        ] {
+            let mut council = Tunnel::new(&council_codecs, MCU, 7);
+            let mut guardian = Tunnel::new(&guardian_codecs, TERMINAL, 9);
+            assert!(
+                council.open_channels(addr(40000), addr(40001)).is_empty(),
+                "too early"
+            );
+            assert!(
+                guardian.open_channels(addr(30000), addr(30001)).is_empty(),
+                "too early"
+            );
+            // The guardian's Setup carries its opening; Council answers with acks, its opening and (now that it
+            // knows the guardian) its channel.
+            let mut first = council.receive(&guardian.opening());
+            first.extend(council.opening());
+            exchange(&mut council, &mut guardian, first);
+            let (c, g) = (council.channel_media(), guardian.channel_media());
+            assert_eq!(
+                c,
+                Some(ChannelMedia {
+                    codec: agreed,
+                    remote_rtp: addr(30000)
+                }),
+                "{guardian_codecs:?}"
+            );
+            assert_eq!(
+                g,
+                Some(ChannelMedia {
+                    codec: agreed,
+                    remote_rtp: addr(40000)
+                })
+            );
+        }
+        // Nothing in common: no channel, no media.
+        let mut council = Tunnel::new(&[Codec::G729], MCU, 7);
+        let mut guardian = Tunnel::new(&[Codec::Pcma], TERMINAL, 9);
+        council.open_channels(addr(40000), addr(40001));
+        guardian.open_channels(addr(30000), addr(30001));
+        let mut first = council.receive(&guardian.opening());
+        first.extend(council.opening());
+        exchange(&mut council, &mut guardian, first);
+        assert_eq!(
+            (council.channel_media(), guardian.channel_media()),
+            (None, None)
+        );
+    }
+
+    #[test]
+    fn without_open_channels_a_peers_channel_is_not_acknowledged() {
+        let addr = SocketAddr::from(([127, 0, 0, 1], 30000));
+        // The peer is master here, so it opens its channel without waiting for ours.
+        let mut guardian = Tunnel::new(&[Codec::G729], MCU, 9);
+        guardian.open_channels(addr, addr);
+        let mut council = Tunnel::new(&[Codec::G729], TERMINAL, 7);
+        let mut first = council.receive(&guardian.opening());
+        first.extend(council.opening());
+        // The guardian opens its channel once it has Council's capabilities; Council (Fast Start only) stays
+        // silent about it.
+        let from_guardian = guardian.receive(&first);
+        assert_eq!(
+            from_guardian.len(),
+            3,
+            "two acks and its OpenLogicalChannel"
+        );
+        assert!(council.receive(&from_guardian).is_empty());
+        assert_eq!(council.channel_media(), None);
+    }
+
+    /// Real messages with every single bit flipped in turn: no panic, and every answer decodes.
+    #[test]
+    fn flipped_bits_never_panic() {
+        let addr = SocketAddr::from(([127, 0, 0, 1], 30000));
+        let mut guardian = Tunnel::new(&[Codec::G729, Codec::Pcmu], MCU, 9);
+        guardian.open_channels(addr, addr);
+        let mut council = Tunnel::new(&[Codec::G729], TERMINAL, 7);
+        let mut real = guardian.opening();
+        real.extend(guardian.receive(&council.opening()));
+        real.extend(council.receive(&guardian.opening()));
+        assert!(real.len() >= 5, "TCS, MSD, acks and an OpenLogicalChannel");
+        for message in &real {
+            for bit in 0..message.len() * 8 {
+                let mut m = message.clone();
+                m[bit / 8] ^= 1 << (bit % 8);
+                let mut side = Tunnel::new(&[Codec::G729, Codec::Pcmu], TERMINAL, 3);
+                side.open_channels(addr, addr);
+                for reply in side
+                    .receive(&real[..1])
+                    .into_iter()
+                    .chain(side.receive(&[m]))
+                {
+                    crate::decode(&reply).unwrap();
+                }
+            }
+        }
     }
 
     #[test]

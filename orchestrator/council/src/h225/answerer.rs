@@ -2,9 +2,10 @@
 //! No socket, no clock, no media: the driver (`h225::call`) owns those and does what the events ask.
 //!
 //! Setup → [`Event::Incoming`] (the caller, the Fast Start offer). The driver then [`Answerer::accept`]s with the
-//! Fast Start answer — CallProceeding, Alerting and Connect go out, with the tunnelled H.245 acks and our own
-//! TerminalCapabilitySet and MasterSlaveDetermination in the Connect when the caller tunnels — or
-//! [`Answerer::refuse`]s (ReleaseComplete). The caller's ReleaseComplete, or bytes that are not call signalling, end
+//! Fast Start answer — CallProceeding, Alerting and Connect go out, with our own TerminalCapabilitySet and
+//! MasterSlaveDetermination and the tunnelled H.245 acks in the Connect when the caller tunnels — or
+//! [`Answerer::refuse`]s (ReleaseComplete). A tunnelling caller without Fast Start gets its audio channels opened
+//! over H.245 instead ([`Answerer::open_channels`] before accepting): [`Event::Media`] says when they are. The caller's ReleaseComplete, or bytes that are not call signalling, end
 //! the call ([`Event::Released`]); so does [`Answerer::release`] from our side.
 
 use std::collections::VecDeque;
@@ -29,6 +30,8 @@ pub enum Event {
         /// Whom it calls (the Setup's destination aliases), as text.
         to: Vec<String>,
     },
+    /// The audio channels opened over H.245 agreed (see [`Answerer::open_channels`]): start the media.
+    Media(council_h245::tunnel::ChannelMedia),
     /// The call is over (`why`: `release-complete`, `released`, `refused`, `malformed`); close the connection.
     Released { why: &'static str },
 }
@@ -55,6 +58,8 @@ pub struct Answerer {
     reference: CallReference,
     call_id: [u8; 16],
     conference_id: [u8; 16],
+    /// [`Event::Media`] was given out.
+    media_told: bool,
     out: VecDeque<Event>,
 }
 
@@ -74,7 +79,32 @@ impl Answerer {
             reference: CallReference::originating(0),
             call_id: [0; 16],
             conference_id: [0; 16],
+            media_told: false,
             out: VecDeque::new(),
+        }
+    }
+
+    /// Whether the caller tunnels H.245 (so channels can be opened over it when there is no Fast Start).
+    pub fn tunnelling(&self) -> bool {
+        self.tunnelling
+    }
+
+    /// Opens the audio channels over tunnelled H.245 (a call without Fast Start; call it before
+    /// [`accept`](Self::accept)): we receive RTP on `rtp`, RTCP on `rtcp`; [`Event::Media`] follows once both
+    /// sides' channels are open.
+    pub fn open_channels(&mut self, rtp: std::net::SocketAddr, rtcp: std::net::SocketAddr) {
+        // Nothing to send yet: the caller's capabilities are only read when the call is accepted.
+        let early = self.tunnel.open_channels(rtp, rtcp);
+        debug_assert!(early.is_empty());
+    }
+
+    /// Gives out [`Event::Media`] once, when the channels have agreed.
+    fn tell_media(&mut self) {
+        if !self.media_told
+            && let Some(media) = self.tunnel.channel_media()
+        {
+            self.media_told = true;
+            self.out.push_back(Event::Media(media));
         }
     }
 
@@ -169,6 +199,9 @@ impl Answerer {
                     if !replies.is_empty() && self.state == State::Active {
                         self.send(MessageType::Facility, &build::facility_h245(replies));
                     }
+                    if self.state == State::Active {
+                        self.tell_media();
+                    }
                 }
             }
         }
@@ -186,13 +219,16 @@ impl Answerer {
         self.send(MessageType::Alerting, &build::alerting(self.call_id));
         let mut connect = build::connect(self.call_id, self.conference_id, fast_start);
         if self.tunnelling {
+            // Our capabilities first (H.245's first message), then what the Setup's H.245 asks (acks, and our
+            // channel when channels are opened over H.245).
             let setup_h245 = std::mem::take(&mut self.setup_h245);
-            let mut h245 = self.tunnel.receive(&setup_h245);
-            h245.extend(self.tunnel.opening());
+            let mut h245 = self.tunnel.opening();
+            h245.extend(self.tunnel.receive(&setup_h245));
             connect = build::tunnel(connect, h245);
         }
         self.send(MessageType::Connect, &connect);
         self.state = State::Active;
+        self.tell_media();
     }
 
     /// Refuses the call (ReleaseComplete).

@@ -17,6 +17,8 @@ pub enum Event {
     Transmit(Vec<u8>),
     /// The callee answered; its Fast Start answer (encoded OpenLogicalChannels).
     Connected { fast_start: Vec<Vec<u8>> },
+    /// The audio channels opened over H.245 agreed (see [`Caller::open_channels`]).
+    Media(council_h245::tunnel::ChannelMedia),
     /// The call is over (`why`: `refused`, `release-complete`, `released`, `malformed`, `connection-closed`).
     Released { why: &'static str },
 }
@@ -48,10 +50,20 @@ pub struct Caller {
     tunnel: Tunnel,
     reference: CallReference,
     call_id: [u8; 16],
+    /// [`Event::Media`] was given out.
+    media_told: bool,
     out: VecDeque<Event>,
 }
 
 impl Caller {
+    /// Opens the audio channels over tunnelled H.245 (a call placed without Fast Start): we receive RTP on `rtp`,
+    /// RTCP on `rtcp`; [`Event::Media`] follows once both sides' channels are open.
+    pub fn open_channels(&mut self, rtp: std::net::SocketAddr, rtcp: std::net::SocketAddr) {
+        // Nothing to send before the callee's capabilities are known.
+        let early = self.tunnel.open_channels(rtp, rtcp);
+        debug_assert!(early.is_empty());
+    }
+
     /// Starts the call: the Setup is the first event.
     pub fn place(dial: Dial, tunnel: Tunnel) -> Self {
         let mut c = Self {
@@ -59,6 +71,7 @@ impl Caller {
             deframer: tpkt::Deframer::new(64 * 1024),
             reference: CallReference::originating(dial.call_reference),
             call_id: dial.call_id,
+            media_told: false,
             out: VecDeque::new(),
             tunnel,
         };
@@ -154,6 +167,13 @@ impl Caller {
                 }
             }
         }
+        if self.state == State::Active
+            && !self.media_told
+            && let Some(media) = self.tunnel.channel_media()
+        {
+            self.media_told = true;
+            self.out.push_back(Event::Media(media));
+        }
     }
 
     /// Hangs up: ReleaseComplete with EndSessionCommand.
@@ -205,6 +225,7 @@ mod tests {
                 match e {
                     Event::Transmit(b) => answerer.receive(&b),
                     Event::Connected { fast_start } => connected = Some(fast_start),
+                    Event::Media(m) => panic!("Fast Start opens no channel over H.245: {m:?}"),
                     Event::Released { why } => released.0 = Some(why),
                 }
             }
@@ -222,6 +243,7 @@ mod tests {
                         .unwrap();
                         answerer.accept(answer);
                     }
+                    Ans::Media(m) => panic!("Fast Start opens no channel over H.245: {m:?}"),
                     Ans::Released { why } => released.1 = Some(why),
                 }
             }
@@ -281,5 +303,62 @@ mod tests {
         c2.poll_event();
         c2.receive(&[3, 0, 0, 6, 0xff, 0xff]);
         assert_eq!(c2.poll_event(), Some(Event::Released { why: "malformed" }));
+    }
+
+    /// Without Fast Start: Connect with no channels, then both sides open their channel over the tunnelled H.245
+    /// and each learns where the other receives; the codec is the first of the caller's the callee also has.
+    #[test]
+    fn without_fast_start_the_channels_are_opened_over_h245() {
+        let addr =
+            |p: u16| -> std::net::SocketAddr { std::net::SocketAddr::from(([127, 0, 0, 1], p)) };
+        let mut caller = Caller::place(
+            Dial {
+                call_id: [5; 16],
+                conference_id: [5; 16],
+                call_reference: 4,
+                from: vec![AliasAddress::h323_id("guardian-2").unwrap()],
+                to: vec![AliasAddress::h323_id("council").unwrap()],
+                source_call_signal_address: None,
+                fast_start: Vec::new(),
+            },
+            Tunnel::new(&[Codec::Pcmu, Codec::G729], TERMINAL, 1),
+        );
+        caller.open_channels(addr(30000), addr(30001));
+        let mut answerer = Answerer::new(Tunnel::new(&[Codec::G729, Codec::Pcmu], MCU, 2));
+        let (mut caller_media, mut council_media, mut connected) = (None, None, false);
+        for _ in 0..10 {
+            while let Some(e) = caller.poll_event() {
+                match e {
+                    Event::Transmit(b) => answerer.receive(&b),
+                    Event::Connected { fast_start } => {
+                        assert!(fast_start.is_empty());
+                        connected = true;
+                    }
+                    Event::Media(m) => caller_media = Some(m),
+                    Event::Released { why } => panic!("released: {why}"),
+                }
+            }
+            while let Some(e) = answerer.poll_event() {
+                match e {
+                    Ans::Transmit(b) => caller.receive(&b),
+                    Ans::Incoming { offer, .. } => {
+                        assert!(offer.is_empty() && answerer.tunnelling());
+                        answerer.open_channels(addr(40000), addr(40001));
+                        answerer.accept(Vec::new());
+                    }
+                    Ans::Media(m) => council_media = Some(m),
+                    Ans::Released { why } => panic!("released: {why}"),
+                }
+            }
+        }
+        assert!(connected);
+        // Council (an MCU: master) opens first, in the caller's preferred codec it has too; the caller follows.
+        let media = |port| {
+            Some(council_h245::tunnel::ChannelMedia {
+                codec: Codec::Pcmu,
+                remote_rtp: addr(port),
+            })
+        };
+        assert_eq!((caller_media, council_media), (media(40000), media(30000)));
     }
 }

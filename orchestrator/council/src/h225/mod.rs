@@ -1,6 +1,8 @@
-//! Council's H.225.0 call-signalling side: a guardian's call (Setup with Fast Start, over TCP with TPKT + Q.931) —
-//! one the gatekeeper's gates admitted, any other is refused — is answered with CallProceeding, Alerting and
-//! Connect carrying the Fast Start answer, and its media goes through the
+//! Council's H.225.0 call-signalling side: a guardian's call (Setup over TCP with TPKT + Q.931) — one the
+//! gatekeeper's gates admitted, any other is refused — is answered with CallProceeding, Alerting and Connect
+//! carrying the Fast Start answer (or, for a caller without Fast Start that tunnels H.245, no channels: they are
+//! opened over the tunnelled H.245 after the Connect, and the media starts when they agree), and its media goes
+//! through the
 //! real leg pipelines (`council-media`) as the daemon's [`Media`] says — a seat in the council, or an echo — as
 //! `council serve` does for SIP. ReleaseComplete (or the connection closing) ends the call; both are witnessed.
 //!
@@ -166,6 +168,56 @@ fn fields(v: Value) -> Map<String, Value> {
     }
 }
 
+/// What starting an answered call's media needs besides its channels.
+struct Bridging {
+    /// The council the gates admitted it into.
+    council: Option<String>,
+    /// The caller's aliases.
+    aliases: Vec<String>,
+    /// Where we receive its RTP.
+    rtp: SocketAddr,
+}
+
+/// Starts the call's media (its seat in the council, or an echo): `codec` both ways, ours sent to `remote`; the
+/// session's end by itself sets `media_ended`. Witnessed as `call-bridged`.
+fn bridge(
+    s: &Signalling,
+    b: &Bridging,
+    call_key: &str,
+    peer: SocketAddr,
+    codec: Codec,
+    remote: SocketAddr,
+    media_ended: &std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Result<Session, council_media::Error> {
+    let spec = EchoSpec {
+        codec,
+        payload_type: codec.info().static_pt,
+        local: b.rtp,
+        remote,
+        ptime_ms: 20,
+        witness: s.witness.clone(),
+        label: format!("h323-{call_key}"),
+        rtp_timeout: s.rtp_timeout,
+    };
+    let ended = media_ended.clone();
+    let on_end = move |_| ended.store(true, std::sync::atomic::Ordering::Release);
+    let session = s.media.start_in(b.council.as_deref(), &spec, on_end)?;
+    let _ = s.log.append(
+        kind::CALL_BRIDGED,
+        fields(json!({
+            "call": call_key,
+            "protocol": "h323",
+            "from": peer.to_string(),
+            "aliases": b.aliases,
+            "codec": codec.name(),
+            "remote-rtp": remote.to_string(),
+            "local-rtp-port": b.rtp.port(),
+            "council": b.council,
+        })),
+    );
+    Ok(session)
+}
+
 /// One connection: one call, its signalling in [`Answerer`], its media here. `stop` (the daemon is stopping)
 /// releases it.
 fn call(
@@ -179,6 +231,8 @@ fn call(
     // The call's RTP port, declared first so that it is given back after the session is gone.
     let mut lease: Option<council_media::PortLease> = None;
     let mut session: Option<Session> = None;
+    // A call whose channels are being opened over H.245: what its media needs when they agree.
+    let mut pending: Option<Bridging> = None;
     // Set (from a GStreamer thread) when the call's media ends by itself (RTP timeout, error).
     let media_ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut call_key = String::new();
@@ -234,30 +288,43 @@ fn call(
                     let rtp = SocketAddr::new(s.media_ip, port);
                     let rtcp = SocketAddr::new(s.media_ip, ours.rtcp_port());
                     lease = Some(ours);
+                    let bridging = Bridging {
+                        council,
+                        aliases: from,
+                        rtp,
+                    };
+                    if offer.is_empty() {
+                        if !answerer.tunnelling() {
+                            // Neither Fast Start nor tunnelled H.245 (a separate H.245 connection): not taken.
+                            tracing::info!(call = %call_key, "a Setup without Fast Start or tunnelling refused");
+                            answerer.refuse();
+                            continue;
+                        }
+                        // The channels are opened over the tunnelled H.245; the media starts when they agree.
+                        answerer.open_channels(rtp, rtcp);
+                        answerer.accept(Vec::new());
+                        pending = Some(bridging);
+                        continue;
+                    }
                     let Ok((answer, media)) =
                         council_h245::fast_start_answer(&offer, &s.codecs, rtp, rtcp)
                     else {
-                        // No Fast Start we can take (Council does not open channels over H.245 yet).
+                        // No Fast Start proposal we can take.
                         answerer.refuse();
                         continue;
                     };
                     if let Some(channel) = &media.send
                         && let Some(remote) = channel.remote_rtp
                     {
-                        let spec = EchoSpec {
-                            codec: channel.codec,
-                            payload_type: channel.codec.info().static_pt,
-                            local: rtp,
+                        match bridge(
+                            s,
+                            &bridging,
+                            &call_key,
+                            peer,
+                            channel.codec,
                             remote,
-                            ptime_ms: 20,
-                            witness: s.witness.clone(),
-                            label: format!("h323-{call_key}"),
-                            rtp_timeout: s.rtp_timeout,
-                        };
-                        let ended = media_ended.clone();
-                        let on_end =
-                            move |_| ended.store(true, std::sync::atomic::Ordering::Release);
-                        match s.media.start_in(council.as_deref(), &spec, on_end) {
+                            &media_ended,
+                        ) {
                             Ok(sess) => session = Some(sess),
                             Err(e) => {
                                 tracing::warn!(call = %call_key, "media: {e}");
@@ -265,21 +332,28 @@ fn call(
                                 continue;
                             }
                         }
-                        let _ = s.log.append(
-                            kind::CALL_BRIDGED,
-                            fields(json!({
-                                "call": call_key,
-                                "protocol": "h323",
-                                "from": peer.to_string(),
-                                "aliases": from,
-                                "codec": channel.codec.name(),
-                                "remote-rtp": remote.to_string(),
-                                "local-rtp-port": port,
-                                "council": council,
-                            })),
-                        );
                     }
                     answerer.accept(answer);
+                }
+                Event::Media(agreed) => {
+                    let Some(bridging) = pending.take() else {
+                        continue;
+                    };
+                    match bridge(
+                        s,
+                        &bridging,
+                        &call_key,
+                        peer,
+                        agreed.codec,
+                        agreed.remote_rtp,
+                        &media_ended,
+                    ) {
+                        Ok(sess) => session = Some(sess),
+                        Err(e) => {
+                            tracing::warn!(call = %call_key, "media: {e}");
+                            answerer.release();
+                        }
+                    }
                 }
                 Event::Released { why } => {
                     if let Some(sess) = session.take() {
