@@ -93,9 +93,12 @@ impl Answerer {
     /// [`accept`](Self::accept)): we receive RTP on `rtp`, RTCP on `rtcp`; [`Event::Media`] follows once both
     /// sides' channels are open.
     pub fn open_channels(&mut self, rtp: std::net::SocketAddr, rtcp: std::net::SocketAddr) {
-        // Nothing to send yet: the caller's capabilities are only read when the call is accepted.
-        let early = self.tunnel.open_channels(rtp, rtcp);
-        debug_assert!(early.is_empty());
+        // Before `accept` nothing comes back (the caller's capabilities are read then); after it, our channel may.
+        let now = self.tunnel.open_channels(rtp, rtcp);
+        if !now.is_empty() && self.state == State::Active {
+            self.send(MessageType::Facility, &build::facility_h245(now));
+        }
+        self.tell_media();
     }
 
     /// Gives out [`Event::Media`] once, when the channels have agreed.

@@ -59,9 +59,12 @@ impl Caller {
     /// Opens the audio channels over tunnelled H.245 (a call placed without Fast Start): we receive RTP on `rtp`,
     /// RTCP on `rtcp`; [`Event::Media`] follows once both sides' channels are open.
     pub fn open_channels(&mut self, rtp: std::net::SocketAddr, rtcp: std::net::SocketAddr) {
-        // Nothing to send before the callee's capabilities are known.
-        let early = self.tunnel.open_channels(rtp, rtcp);
-        debug_assert!(early.is_empty());
+        // Right after `place` nothing comes back (the callee's capabilities are not known yet); later our channel
+        // may, in a Facility.
+        let now = self.tunnel.open_channels(rtp, rtcp);
+        if !now.is_empty() && self.state != State::Released {
+            self.send(MessageType::Facility, &build::facility_h245(now));
+        }
     }
 
     /// Starts the call: the Setup is the first event.
