@@ -1,18 +1,21 @@
 //! The H.245 messages an H.323 peer may insist on even with Fast Start, tunnelled in H.225.0 (`h245Control`):
 //! a TerminalCapabilitySet and a MasterSlaveDetermination each way, their Acks, and EndSessionCommand at the end;
-//! and the OpenLogicalChannelAck for a peer that opens its channel over H.245 instead of Fast Start.
+//! and, for channels opened over H.245 instead of Fast Start, the OpenLogicalChannelAck or Reject, the
+//! CloseLogicalChannelAck; and the RoundTripDelayResponse a peer's keep-alive expects.
 
 use council_rtp::Codec;
 use rasn::prelude::*;
 
 use crate::asn::{
     AlternativeCapabilitySet, AudioCapability, Capability, CapabilityDescriptor,
-    CapabilityDescriptorNumber, CapabilityTableEntry, CapabilityTableEntryNumber, CommandMessage,
-    Decision, EndSessionCommand, ForwardMultiplexAckParameters, H2250Capability,
-    H2250LogicalChannelAckParameters, MasterSlaveDetermination, MasterSlaveDeterminationAck,
-    McCapability, MediaPacketizationCapability, MultimediaSystemControlMessage,
-    MultiplexCapability, MultipointCapability, OpenLogicalChannelAck, RequestMessage,
-    ResponseMessage, TerminalCapabilitySet, TerminalCapabilitySetAck,
+    CapabilityDescriptorNumber, CapabilityTableEntry, CapabilityTableEntryNumber,
+    CloseLogicalChannelAck, CommandMessage, Decision, EndSessionCommand,
+    ForwardMultiplexAckParameters, H2250Capability, H2250LogicalChannelAckParameters,
+    MasterSlaveDetermination, MasterSlaveDeterminationAck, McCapability,
+    MediaPacketizationCapability, MultimediaSystemControlMessage, MultiplexCapability,
+    MultipointCapability, OpenLogicalChannelAck, OpenLogicalChannelReject,
+    OpenLogicalChannelRejectCause, RequestMessage, ResponseMessage, RoundTripDelayResponse,
+    TerminalCapabilitySet, TerminalCapabilitySetAck,
 };
 
 /// The H.245 version we claim in `protocolIdentifier`: {itu-t(0) recommendation(0) h(8) 245 version(0) 7}.
@@ -158,5 +161,36 @@ pub fn open_logical_channel_ack(
             ),
             encryption_sync: None,
         },
+    ))
+}
+
+/// Refuses a peer's OpenLogicalChannel.
+pub fn open_logical_channel_reject(
+    forward_logical_channel_number: u16,
+    cause: OpenLogicalChannelRejectCause,
+) -> MultimediaSystemControlMessage {
+    MultimediaSystemControlMessage::Response(ResponseMessage::OpenLogicalChannelReject(
+        OpenLogicalChannelReject {
+            forward_logical_channel_number,
+            cause,
+        },
+    ))
+}
+
+/// Acknowledges a peer's CloseLogicalChannel (endpoints send it when they hang up, and wait for this).
+pub fn close_logical_channel_ack(
+    forward_logical_channel_number: u16,
+) -> MultimediaSystemControlMessage {
+    MultimediaSystemControlMessage::Response(ResponseMessage::CloseLogicalChannelAck(
+        CloseLogicalChannelAck {
+            forward_logical_channel_number,
+        },
+    ))
+}
+
+/// Answers a peer's RoundTripDelayRequest (its keep-alive of the H.245 session).
+pub fn round_trip_delay_response(sequence_number: u8) -> MultimediaSystemControlMessage {
+    MultimediaSystemControlMessage::Response(ResponseMessage::RoundTripDelayResponse(
+        RoundTripDelayResponse { sequence_number },
     ))
 }

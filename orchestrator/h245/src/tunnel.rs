@@ -15,12 +15,14 @@ use council_rtp::Codec;
 
 use crate::asn::{
     Capability, CommandMessage, Decision, ForwardMultiplexAckParameters,
-    MultimediaSystemControlMessage as Msg, RequestMessage, ResponseMessage,
+    MultimediaSystemControlMessage as Msg, OpenLogicalChannelRejectCause, RequestMessage,
+    ResponseMessage,
 };
 use crate::fast_start::{Direction, audio_capability, codec_of, forward_proposal, proposal};
 use crate::messages::{
-    end_session_command, master_slave_determination, master_slave_determination_ack,
-    open_logical_channel_ack, terminal_capability_set, terminal_capability_set_ack,
+    close_logical_channel_ack, end_session_command, master_slave_determination,
+    master_slave_determination_ack, open_logical_channel_ack, open_logical_channel_reject,
+    round_trip_delay_response, terminal_capability_set, terminal_capability_set_ack,
 };
 
 /// The logical channel number of the audio channel we open (ours to choose, 1..=65535).
@@ -29,7 +31,7 @@ const OUR_AUDIO_CHANNEL: u16 = 101;
 /// The audio a call's channels opened over H.245 agreed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChannelMedia {
-    /// What we send (the codec of our channel; the peer's is the same unless it chose otherwise first).
+    /// What we send (the codec of our channel; a channel of the peer's in another codec is refused).
     pub codec: Codec,
     /// Where the peer receives our RTP (its OpenLogicalChannelAck).
     pub remote_rtp: SocketAddr,
@@ -173,21 +175,43 @@ impl Tunnel {
                     Some(terminal_capability_set_ack(tcs.sequence_number))
                 }
                 Msg::Request(RequestMessage::OpenLogicalChannel(olc)) => {
-                    // The peer's channel to us: acknowledged with where we receive, if it is audio we take.
+                    // The peer's channel to us: acknowledged with where we receive if it is audio we take, in
+                    // the codec of ours if we opened first (one codec both ways: what the legs carry);
+                    // otherwise refused. (Without channels over H.245 — Fast Start — it is left alone.)
                     let p = proposal(&olc);
-                    match (&mut self.channels, p.direction, p.codec) {
-                        (Some(c), Direction::Forward, Some(codec))
-                            if self.codecs.contains(&codec) =>
-                        {
-                            c.incoming = Some(codec);
-                            Some(open_logical_channel_ack(
-                                p.logical_channel_number,
-                                c.rtp,
-                                c.rtcp,
-                            ))
-                        }
-                        _ => None,
-                    }
+                    let lcn = p.logical_channel_number;
+                    let master = self.we_are_master == Some(true);
+                    let codecs = &self.codecs;
+                    self.channels
+                        .as_mut()
+                        .map(|c| match (p.direction, p.codec) {
+                            (Direction::Forward, Some(codec)) if codecs.contains(&codec) => {
+                                match c.outgoing {
+                                    Some(ours) if ours != codec => open_logical_channel_reject(
+                                        lcn,
+                                        if master {
+                                            OpenLogicalChannelRejectCause::MasterSlaveConflict(())
+                                        } else {
+                                            OpenLogicalChannelRejectCause::DataTypeNotSupported(())
+                                        },
+                                    ),
+                                    _ => {
+                                        c.incoming = Some(codec);
+                                        open_logical_channel_ack(lcn, c.rtp, c.rtcp)
+                                    }
+                                }
+                            }
+                            _ => open_logical_channel_reject(
+                                lcn,
+                                OpenLogicalChannelRejectCause::DataTypeNotSupported(()),
+                            ),
+                        })
+                }
+                Msg::Request(RequestMessage::CloseLogicalChannel(clc)) => Some(
+                    close_logical_channel_ack(clc.forward_logical_channel_number),
+                ),
+                Msg::Request(RequestMessage::RoundTripDelayRequest(rtd)) => {
+                    Some(round_trip_delay_response(rtd.sequence_number))
                 }
                 Msg::Response(ResponseMessage::OpenLogicalChannelAck(ack))
                     if ack.forward_logical_channel_number == OUR_AUDIO_CHANNEL =>
@@ -380,6 +404,66 @@ mod tests {
         );
         assert!(council.receive(&from_guardian).is_empty());
         assert_eq!(council.channel_media(), None);
+    }
+
+    /// A channel of the peer's in another codec than ours, or one we cannot take, is refused; a close and a
+    /// round-trip probe are answered.
+    #[test]
+    fn conflicting_channels_are_refused_and_probes_answered() {
+        use crate::asn::{CloseLogicalChannel, CloseSource, RoundTripDelayRequest};
+        let addr = SocketAddr::from(([127, 0, 0, 1], 30000));
+        let mut council = Tunnel::new(&[Codec::G729, Codec::Pcmu], MCU, 7);
+        council.open_channels(addr, addr);
+        let peer = Tunnel::new(&[Codec::G729, Codec::Pcmu], TERMINAL, 9);
+        let ours = council.receive(&peer.opening());
+        assert_eq!(ours.len(), 3, "two acks and our G.729 channel");
+        let olc = |lcn, codec| {
+            crate::encode(&Msg::Request(RequestMessage::OpenLogicalChannel(
+                forward_proposal(lcn, audio_capability(codec), addr),
+            )))
+            .unwrap()
+        };
+        let answers = |t: &mut Tunnel, m: Vec<u8>| -> Vec<Msg> {
+            t.receive(&[m])
+                .iter()
+                .map(|b| crate::decode(b).unwrap())
+                .collect()
+        };
+        let refused = answers(&mut council, olc(7, Codec::Pcmu));
+        assert!(
+            matches!(&refused[..], [Msg::Response(ResponseMessage::OpenLogicalChannelReject(r))]
+                if r.forward_logical_channel_number == 7
+                && r.cause == OpenLogicalChannelRejectCause::MasterSlaveConflict(())),
+            "{refused:?}"
+        );
+        let taken = answers(&mut council, olc(8, Codec::G729));
+        assert!(matches!(
+            &taken[..],
+            [Msg::Response(ResponseMessage::OpenLogicalChannelAck(_))]
+        ));
+        let lacking = answers(&mut council, olc(9, Codec::Pcma));
+        assert!(matches!(
+            &lacking[..],
+            [Msg::Response(ResponseMessage::OpenLogicalChannelReject(_))]
+        ));
+        let close = Msg::Request(RequestMessage::CloseLogicalChannel(CloseLogicalChannel {
+            forward_logical_channel_number: 8,
+            source: CloseSource::User(()),
+            reason: None,
+        }));
+        let closed = answers(&mut council, crate::encode(&close).unwrap());
+        assert!(
+            matches!(&closed[..], [Msg::Response(ResponseMessage::CloseLogicalChannelAck(a))]
+            if a.forward_logical_channel_number == 8)
+        );
+        let rtd = Msg::Request(RequestMessage::RoundTripDelayRequest(
+            RoundTripDelayRequest { sequence_number: 5 },
+        ));
+        let probed = answers(&mut council, crate::encode(&rtd).unwrap());
+        assert!(
+            matches!(&probed[..], [Msg::Response(ResponseMessage::RoundTripDelayResponse(r))]
+            if r.sequence_number == 5)
+        );
     }
 
     /// Real messages with every single bit flipped in turn: no panic, and every answer decodes.

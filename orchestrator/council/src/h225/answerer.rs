@@ -55,6 +55,8 @@ pub struct Answerer {
     tunnelling: bool,
     /// What the caller tunnelled in its Setup, answered in our Connect.
     setup_h245: Vec<Vec<u8>>,
+    /// Our answers to what the caller tunnelled after its Setup but before our Connect, sent in the Connect.
+    early_replies: Vec<Vec<u8>>,
     reference: CallReference,
     call_id: [u8; 16],
     conference_id: [u8; 16],
@@ -76,6 +78,7 @@ impl Answerer {
             tunnel,
             tunnelling: false,
             setup_h245: Vec::new(),
+            early_replies: Vec::new(),
             reference: CallReference::originating(0),
             call_id: [0; 16],
             conference_id: [0; 16],
@@ -90,15 +93,20 @@ impl Answerer {
     }
 
     /// Opens the audio channels over tunnelled H.245 (a call without Fast Start; call it before
-    /// [`accept`](Self::accept)): we receive RTP on `rtp`, RTCP on `rtcp`; [`Event::Media`] follows once both
-    /// sides' channels are open.
+    /// [`accept`](Self::accept)): we receive RTP on `rtp`, RTCP on `rtcp`; [`Event::Media`] follows once the
+    /// caller has acknowledged our channel.
     pub fn open_channels(&mut self, rtp: std::net::SocketAddr, rtcp: std::net::SocketAddr) {
-        // Before `accept` nothing comes back (the caller's capabilities are read then); after it, our channel may.
+        // Our channel may be due already (the caller's capabilities came before): in the Connect, or once the
+        // call is up in a Facility.
         let now = self.tunnel.open_channels(rtp, rtcp);
-        if !now.is_empty() && self.state == State::Active {
-            self.send(MessageType::Facility, &build::facility_h245(now));
+        if self.state == State::Active {
+            if !now.is_empty() {
+                self.send(MessageType::Facility, &build::facility_h245(now));
+            }
+            self.tell_media();
+        } else {
+            self.early_replies.extend(now);
         }
-        self.tell_media();
     }
 
     /// Gives out [`Event::Media`] once, when the channels have agreed.
@@ -199,11 +207,14 @@ impl Answerer {
             _ => {
                 if !h245.is_empty() {
                     let replies = self.tunnel.receive(&h245);
-                    if !replies.is_empty() && self.state == State::Active {
-                        self.send(MessageType::Facility, &build::facility_h245(replies));
-                    }
                     if self.state == State::Active {
+                        if !replies.is_empty() {
+                            self.send(MessageType::Facility, &build::facility_h245(replies));
+                        }
                         self.tell_media();
+                    } else {
+                        // Not answered yet: the Connect carries them.
+                        self.early_replies.extend(replies);
                     }
                 }
             }
@@ -226,6 +237,7 @@ impl Answerer {
             // channel when channels are opened over H.245).
             let setup_h245 = std::mem::take(&mut self.setup_h245);
             let mut h245 = self.tunnel.opening();
+            h245.append(&mut self.early_replies);
             h245.extend(self.tunnel.receive(&setup_h245));
             connect = build::tunnel(connect, h245);
         }

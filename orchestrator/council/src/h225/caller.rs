@@ -57,7 +57,7 @@ pub struct Caller {
 
 impl Caller {
     /// Opens the audio channels over tunnelled H.245 (a call placed without Fast Start): we receive RTP on `rtp`,
-    /// RTCP on `rtcp`; [`Event::Media`] follows once both sides' channels are open.
+    /// RTCP on `rtcp`; [`Event::Media`] follows once the callee has acknowledged our channel.
     pub fn open_channels(&mut self, rtp: std::net::SocketAddr, rtcp: std::net::SocketAddr) {
         // Right after `place` nothing comes back (the callee's capabilities are not known yet); later our channel
         // may, in a Facility.

@@ -168,6 +168,9 @@ fn fields(v: Value) -> Map<String, Value> {
     }
 }
 
+/// How long channels opened over H.245 may take to agree before the call is released.
+const CHANNELS_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// What starting an answered call's media needs besides its channels.
 struct Bridging {
     /// The council the gates admitted it into.
@@ -231,8 +234,8 @@ fn call(
     // The call's RTP port, declared first so that it is given back after the session is gone.
     let mut lease: Option<council_media::PortLease> = None;
     let mut session: Option<Session> = None;
-    // A call whose channels are being opened over H.245: what its media needs when they agree.
-    let mut pending: Option<Bridging> = None;
+    // A call whose channels are being opened over H.245: what its media needs when they agree, and since when.
+    let mut pending: Option<(Bridging, std::time::Instant)> = None;
     // Set (from a GStreamer thread) when the call's media ends by itself (RTP timeout, error).
     let media_ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut call_key = String::new();
@@ -293,24 +296,21 @@ fn call(
                         aliases: from,
                         rtp,
                     };
-                    if offer.is_empty() {
+                    let fast_start = (!offer.is_empty())
+                        .then(|| council_h245::fast_start_answer(&offer, &s.codecs, rtp, rtcp).ok())
+                        .flatten();
+                    let Some((answer, media)) = fast_start else {
+                        // No Fast Start (or none we can take): the channels are opened over the tunnelled H.245
+                        // (H.323 lets the callee decline Fast Start so), and the media starts when they agree.
                         if !answerer.tunnelling() {
-                            // Neither Fast Start nor tunnelled H.245 (a separate H.245 connection): not taken.
-                            tracing::info!(call = %call_key, "a Setup without Fast Start or tunnelling refused");
+                            // Nor tunnelled H.245 (a separate H.245 connection): not taken.
+                            tracing::info!(call = %call_key, "a Setup without usable Fast Start or tunnelling refused");
                             answerer.refuse();
                             continue;
                         }
-                        // The channels are opened over the tunnelled H.245; the media starts when they agree.
                         answerer.open_channels(rtp, rtcp);
                         answerer.accept(Vec::new());
-                        pending = Some(bridging);
-                        continue;
-                    }
-                    let Ok((answer, media)) =
-                        council_h245::fast_start_answer(&offer, &s.codecs, rtp, rtcp)
-                    else {
-                        // No Fast Start proposal we can take.
-                        answerer.refuse();
+                        pending = Some((bridging, std::time::Instant::now()));
                         continue;
                     };
                     if let Some(channel) = &media.send
@@ -336,7 +336,7 @@ fn call(
                     answerer.accept(answer);
                 }
                 Event::Media(agreed) => {
-                    let Some(bridging) = pending.take() else {
+                    let Some((bridging, _)) = pending.take() else {
                         continue;
                     };
                     match bridge(
@@ -388,6 +388,16 @@ fn call(
                 }
             }
             Err(_) => answerer.closed(),
+        }
+        // Channels over H.245 that do not agree in time (never acknowledged, refused, nothing in common) end the
+        // call: no media would ever time it out.
+        if pending
+            .as_ref()
+            .is_some_and(|(_, since)| since.elapsed() > CHANNELS_TIMEOUT)
+        {
+            tracing::info!(call = %call_key, "the channels opened over H.245 did not agree");
+            pending = None;
+            answerer.release();
         }
     }
 }
