@@ -391,7 +391,10 @@ fn answer(
     // gatekeeper, and plays the media.
     let mut call = Answerer::new(Tunnel::new(&args.codecs, TERMINAL, u32::from(from.port())));
     let mut buf = [0u8; 8192];
-    let mut admitted = None;
+    // Answered (admitted and accepted); then what we send and where, from the Fast Start answer or, for a
+    // caller without Fast Start, from the channels opened over H.245.
+    let mut admitted = false;
+    let mut agreed: Option<(Codec, SocketAddr)> = None;
     let mut incoming_id = [0u8; 16];
     let deadline = Instant::now() + Duration::from_secs(30);
     let (call_id, conference_id) = loop {
@@ -415,24 +418,38 @@ fn answer(
                         },
                     )
                 })?;
-                let answer = council_h245::fast_start_answer(&offer, &args.codecs, rtp, rtcp);
-                match (admission, answer) {
-                    (RasMessage::AdmissionConfirm(_), Ok((accepted, channels))) => {
-                        admitted = Some(channels);
+                let fast_start = (!offer.is_empty())
+                    .then(|| council_h245::fast_start_answer(&offer, &args.codecs, rtp, rtcp).ok())
+                    .flatten();
+                match (admission, fast_start) {
+                    (RasMessage::AdmissionConfirm(_), Some((accepted, channels))) => {
+                        let send = channels
+                            .send
+                            .context("the caller's offer has nothing for us to send on")?;
+                        let remote = send
+                            .remote_rtp
+                            .context("the caller's offer gives us nowhere to send")?;
+                        admitted = true;
+                        agreed = Some((send.codec, remote));
                         call.accept(accepted);
+                    }
+                    // No Fast Start: the channels are opened over the tunnelled H.245.
+                    (RasMessage::AdmissionConfirm(_), None) if call.tunnelling() => {
+                        admitted = true;
+                        call.open_channels(rtp, rtcp);
+                        call.accept(Vec::new());
                     }
                     _ => call.refuse(),
                 }
             }
-            // Our answers use Fast Start: no channels are opened over H.245.
-            Some(AnswererEvent::Media(_)) => {}
+            Some(AnswererEvent::Media(m)) => agreed = Some((m.codec, m.remote_rtp)),
             Some(AnswererEvent::Released { why }) => {
-                if admitted.is_none() {
+                if !admitted || agreed.is_none() {
                     unregister(ras, endpoint, cs)?;
                     bail!("the call could not be answered: {why}");
                 }
             }
-            None if admitted.is_some() => {
+            None if admitted && agreed.is_some() => {
                 // Connected: our answer is out. (Our callers use the call identifier as conference identifier.)
                 break (incoming_id, incoming_id);
             }
@@ -448,13 +465,7 @@ fn answer(
             }
         }
     };
-    let channel = admitted
-        .and_then(|c| c.send)
-        .context("the caller's offer has nothing for us to send on")?;
-    let codec = channel.codec;
-    let remote = channel
-        .remote_rtp
-        .context("the caller's offer gives us nowhere to send")?;
+    let (codec, remote) = agreed.context("no media agreed")?;
     println!(
         "guardian {}: answered {from}, sending {} to {remote}",
         args.alias,
