@@ -66,24 +66,40 @@ fn kinds(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn a_guardian_calls_the_council_and_hears_its_tone_back() {
-    let dir = tempfile::tempdir().unwrap();
-    let (gk, ras) = gatekeeper(dir.path(), "");
-    let out = guardian(dir.path(), &ras);
+/// The guardian ended well and heard its own 440 Hz back (Council's echo) in `dir/heard.wav`.
+fn hears_its_tone(dir: &Path, out: &std::process::Output) {
     assert!(
         out.status.success(),
         "{}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    let heard = samples(&dir.path().join("heard.wav"));
+    let heard = samples(&dir.join("heard.wav"));
     assert!(heard.len() > 8000 * 2, "{} samples recorded", heard.len());
     let share = share_at(&heard[1600..], 440.0);
     assert!(
         share > 0.8,
         "440 Hz holds {share:.3} of what the guardian heard"
     );
+}
+
+/// No packet of the capture is malformed or has an expert error, for tshark with `options`.
+fn nothing_malformed(file: &Path, options: &[&str]) {
+    let bad = council_e2e::sip::tshark_fields(
+        file,
+        options,
+        "_ws.malformed || _ws.expert.severity == error",
+        &["frame.number"],
+    );
+    assert!(bad.is_empty(), "malformed or erroneous packets: {bad:?}");
+}
+
+#[test]
+fn a_guardian_calls_the_council_and_hears_its_tone_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gk, ras) = gatekeeper(dir.path(), "");
+    let out = guardian(dir.path(), &ras);
+    hears_its_tone(dir.path(), &out);
     std::thread::sleep(std::time::Duration::from_millis(500));
     drop(gk);
     let mut k = kinds(dir.path());
@@ -339,13 +355,7 @@ fn a_live_capture_of_the_call_decodes_cleanly() {
     // RAS on our port decoded as Wireshark would on 1719; call signalling its heuristics find on any port.
     let decode = ["-d".to_owned(), format!("udp.port=={ras_port},h225")];
     let options: Vec<&str> = decode.iter().map(String::as_str).collect();
-    let bad = tshark_fields(
-        &file,
-        &options,
-        "_ws.malformed || _ws.expert.severity == error",
-        &["frame.number"],
-    );
-    assert!(bad.is_empty(), "malformed or erroneous packets: {bad:?}");
+    nothing_malformed(&file, &options);
     let ras_kinds: Vec<String> =
         tshark_fields(&file, &options, "h225.RasMessage", &["h225.RasMessage"])
             .into_iter()
@@ -406,21 +416,9 @@ fn without_fast_start_the_channels_open_over_h245_and_the_tone_comes_back() {
     let capture = can_capture()
         .then(|| Capture::start(dir.path(), "call.pcapng", &format!("tcp port {h225_port}")));
     let out = guardian_args(dir.path(), &ras, &["--no-fast-start"]);
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    hears_its_tone(dir.path(), &out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("sending G729 "), "{stdout}");
-    let heard = samples(&dir.path().join("heard.wav"));
-    assert!(heard.len() > 8000 * 2, "{} samples recorded", heard.len());
-    let share = share_at(&heard[1600..], 440.0);
-    assert!(
-        share > 0.8,
-        "440 Hz holds {share:.3} of what the guardian heard"
-    );
     let file = capture.map(Capture::stop);
     std::thread::sleep(std::time::Duration::from_millis(500));
     drop(gk);
@@ -429,13 +427,7 @@ fn without_fast_start_the_channels_open_over_h245_and_the_tone_comes_back() {
         return;
     };
     let none: [&str; 0] = [];
-    let bad = tshark_fields(
-        &file,
-        &none,
-        "_ws.malformed || _ws.expert.severity == error",
-        &["frame.number"],
-    );
-    assert!(bad.is_empty(), "malformed or erroneous packets: {bad:?}");
+    nothing_malformed(&file, &none);
     let count = |filter: &str| tshark_fields(&file, &none, filter, &["frame.number"]).len();
     assert_eq!(count("h225.fastStart"), 0, "no Fast Start");
     assert_eq!(
