@@ -49,6 +49,8 @@ struct Channels {
     incoming: Option<Codec>,
     /// The peer acknowledged our channel.
     media: Option<ChannelMedia>,
+    /// [`Tunnel::take_channel_media`] has given it out.
+    media_taken: bool,
 }
 
 /// H.323 Table 1 terminal types for master/slave determination: a terminal (50), an MC with MP — what Council is
@@ -95,6 +97,7 @@ impl Tunnel {
             outgoing: None,
             incoming: None,
             media: None,
+            media_taken: false,
         });
         self.open_ours().into_iter().collect()
     }
@@ -102,6 +105,15 @@ impl Tunnel {
     /// What the channels opened over H.245 agreed on, once the peer acknowledged ours.
     pub fn channel_media(&self) -> Option<ChannelMedia> {
         self.channels.as_ref().and_then(|c| c.media)
+    }
+
+    /// [`channel_media`](Self::channel_media) the first time it is there, `None` before and after: for a driver
+    /// that starts the media once.
+    pub fn take_channel_media(&mut self) -> Option<ChannelMedia> {
+        let c = self.channels.as_mut()?;
+        let media = c.media.filter(|_| !c.media_taken)?;
+        c.media_taken = true;
+        Some(media)
     }
 
     /// Our OpenLogicalChannel, encoded, when it is time: channels asked for, not opened yet, the peer's
@@ -355,6 +367,10 @@ mod tests {
             first.extend(council.opening());
             exchange(&mut council, &mut guardian, first);
             let (c, g) = (council.channel_media(), guardian.channel_media());
+            // Given out once to a driver, and still readable.
+            assert_eq!(council.take_channel_media(), c);
+            assert_eq!(council.take_channel_media(), None);
+            assert_eq!(council.channel_media(), c);
             assert_eq!(
                 c,
                 Some(ChannelMedia {

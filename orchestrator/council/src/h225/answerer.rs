@@ -60,8 +60,6 @@ pub struct Answerer {
     reference: CallReference,
     call_id: [u8; 16],
     conference_id: [u8; 16],
-    /// [`Event::Media`] was given out.
-    media_told: bool,
     out: VecDeque<Event>,
 }
 
@@ -82,7 +80,6 @@ impl Answerer {
             reference: CallReference::originating(0),
             call_id: [0; 16],
             conference_id: [0; 16],
-            media_told: false,
             out: VecDeque::new(),
         }
     }
@@ -111,10 +108,7 @@ impl Answerer {
 
     /// Gives out [`Event::Media`] once, when the channels have agreed.
     fn tell_media(&mut self) {
-        if !self.media_told
-            && let Some(media) = self.tunnel.channel_media()
-        {
-            self.media_told = true;
+        if let Some(media) = self.tunnel.take_channel_media() {
             self.out.push_back(Event::Media(media));
         }
     }

@@ -50,8 +50,6 @@ pub struct Caller {
     tunnel: Tunnel,
     reference: CallReference,
     call_id: [u8; 16],
-    /// [`Event::Media`] was given out.
-    media_told: bool,
     out: VecDeque<Event>,
 }
 
@@ -74,7 +72,6 @@ impl Caller {
             deframer: tpkt::Deframer::new(64 * 1024),
             reference: CallReference::originating(dial.call_reference),
             call_id: dial.call_id,
-            media_told: false,
             out: VecDeque::new(),
             tunnel,
         };
@@ -171,10 +168,8 @@ impl Caller {
             }
         }
         if self.state == State::Active
-            && !self.media_told
-            && let Some(media) = self.tunnel.channel_media()
+            && let Some(media) = self.tunnel.take_channel_media()
         {
-            self.media_told = true;
             self.out.push_back(Event::Media(media));
         }
     }
