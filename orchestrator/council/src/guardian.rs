@@ -418,9 +418,9 @@ fn answer(
                         },
                     )
                 })?;
-                let fast_start = (!offer.is_empty())
-                    .then(|| council_h245::fast_start_answer(&offer, &args.codecs, rtp, rtcp).ok())
-                    .flatten();
+                // An empty offer (no Fast Start) has no answer either.
+                let fast_start =
+                    council_h245::fast_start_answer(&offer, &args.codecs, rtp, rtcp).ok();
                 match (admission, fast_start) {
                     (RasMessage::AdmissionConfirm(_), Some((accepted, channels))) => {
                         let send = channels

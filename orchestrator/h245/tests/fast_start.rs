@@ -254,6 +254,16 @@ fn nothing_in_common_is_an_error_and_garbage_is_ignored() {
         ),
         Err(H245Error::NoCommonCodec)
     );
+    // No offer (a Setup without Fast Start): no answer either (the callee then opens channels over H.245).
+    assert_eq!(
+        fast_start_answer(
+            &[],
+            &[Codec::Pcmu],
+            addr("10.0.0.1:10000"),
+            addr("10.0.0.1:10001")
+        ),
+        Err(H245Error::NoCommonCodec)
+    );
     let mut with_garbage = vec![vec![0xff; 7], Vec::new()];
     with_garbage.extend(fast_start_offer(
         &[Codec::Pcmu],

@@ -296,9 +296,9 @@ fn call(
                         aliases: from,
                         rtp,
                     };
-                    let fast_start = (!offer.is_empty())
-                        .then(|| council_h245::fast_start_answer(&offer, &s.codecs, rtp, rtcp).ok())
-                        .flatten();
+                    // An empty offer (no Fast Start) has no answer either.
+                    let fast_start =
+                        council_h245::fast_start_answer(&offer, &s.codecs, rtp, rtcp).ok();
                     let Some((answer, media)) = fast_start else {
                         // No Fast Start (or none we can take): the channels are opened over the tunnelled H.245
                         // (H.323 lets the callee decline Fast Start so), and the media starts when they agree.
