@@ -151,6 +151,11 @@ impl PortLease {
         self.port
     }
 
+    /// The leased port, or `known` without a range (the port the call's session got from the kernel, 0 before).
+    pub fn port_or(&self, known: u16) -> u16 {
+        if self.port != 0 { self.port } else { known }
+    }
+
     /// The RTCP port announced with it: the odd port above (the port itself at 65535).
     pub fn rtcp_port(&self) -> u16 {
         self.port.checked_add(1).unwrap_or(self.port)
@@ -220,6 +225,7 @@ mod tests {
         let got: Vec<u16> = leases.iter().map(PortLease::port).collect();
         assert_eq!(got, [61010, 61012, 61014, 61016]);
         assert_eq!(leases[1].rtcp_port(), 61013);
+        assert_eq!(leases[1].port_or(40000), 61012);
         assert_eq!(ports.held(), 4);
         let err = ports.lease(LOOPBACK).unwrap_err().to_string();
         assert!(err.contains("no free RTP port in 61010-61017"), "{err}");
@@ -261,6 +267,7 @@ mod tests {
         let ports = RtpPorts::any();
         assert_eq!(ports.span(), None);
         assert_eq!(ports.lease(LOOPBACK).unwrap().port(), 0);
+        assert_eq!(ports.lease(LOOPBACK).unwrap().port_or(40000), 40000);
         let known = ports.lease_port(LOOPBACK).unwrap();
         assert_ne!(known.port(), 0);
         // The session can bind it.

@@ -495,11 +495,7 @@ pub async fn serve(
                             }
                         },
                     };
-                    let port = if lease.port() != 0 {
-                        lease.port()
-                    } else {
-                        port
-                    };
+                    let port = lease.port_or(port);
                     let spec = echo_spec(&negotiated, remote, port, no);
                     let tx = tx.clone();
                     // Off the core task: a pipeline takes milliseconds to start.
@@ -537,11 +533,7 @@ pub async fn serve(
                         },
                     };
                     let sends = negotiated.direction.sends();
-                    let port = if lease.port() != 0 {
-                        lease.port()
-                    } else {
-                        port
-                    };
+                    let port = lease.port_or(port);
                     let spec = negotiated
                         .remote
                         .filter(|_| sends)
